@@ -1,0 +1,117 @@
+//! Problems found in a user's input, located by JSON pointer.
+//!
+//! Messages follow one style: lower case, no final period, the user's text in
+//! backticks, and a separate help line that says how to fix it.
+
+use std::fmt;
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// Worth knowing; the element is still used as written.
+    Warning,
+    /// The element is unusable: the statement (or policy) grants and denies nothing.
+    Error,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        })
+    }
+}
+
+/// One problem in a policy document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub level: Level,
+    /// JSON pointer (RFC 6901) of the offending element inside the document,
+    /// e.g. `/Statement/1/Effect`.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `pointer`.
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: Level::Error,
+            pointer: pointer.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at `pointer`.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(pointer, message)
+        }
+    }
+
+    /// Adds a help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{}: {} (at {at})", self.level, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "; help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes one JSON-pointer reference token (`~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a reference token to a JSON pointer.
+pub fn child_pointer(parent: &str, token: &str) -> String {
+    format!("{parent}/{}", escape_pointer_token(token))
+}
+
+/// A short description of a JSON value's type, for messages (`a number`).
+pub fn describe_json_type(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// serde_json's message without its trailing "at line X column Y" (the
+/// caller reports the position its own way).
+pub fn json_error_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}

@@ -1,0 +1,336 @@
+//! IAM wildcard patterns: `*` matches any run of characters (also `:` and `/`),
+//! `?` matches exactly one character, everything else is literal.
+//!
+//! This is glob matching, never a regular expression: `$`, `[`, `(`, `.` and
+//! friends are ordinary characters, which is what Lambda's `$LATEST` and log
+//! stream names such as `2024/06/01/[$LATEST]abc` need.
+//!
+//! A [`Glob`] is compiled once. Patterns without wildcards, `*` alone and
+//! `prefix*` take fast paths; everything else runs the linear-space
+//! backtracking matcher. None of them allocates.
+
+use std::fmt;
+
+/// Whether literal characters compare exactly or ignoring ASCII case.
+///
+/// IAM action names are ASCII and compared case-insensitively; ARNs and
+/// condition values compare exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// `Orders` ≠ `orders`.
+    Sensitive,
+    /// `LAMBDA:invokefunction` = `lambda:InvokeFunction` (ASCII folding only).
+    AsciiInsensitive,
+}
+
+/// One element of a compiled pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Token {
+    /// A run of literal characters.
+    Literal(Box<str>),
+    /// `?`: exactly one character.
+    AnyChar,
+    /// `*`: any run of characters, including none.
+    Star,
+    /// Literal text supplied at match time (a policy variable's value),
+    /// identified by its index in the pattern's variable table.
+    Hole(usize),
+}
+
+/// A compiled wildcard pattern.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Glob {
+    source: Box<str>,
+    shape: Shape,
+    case: Case,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shape {
+    /// `*`: everything.
+    Everything,
+    /// No wildcard at all.
+    Exact,
+    /// `literal*` with no other wildcard.
+    Prefix(Box<str>),
+    /// Anything else.
+    General(Box<[Token]>),
+}
+
+impl fmt::Debug for Glob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Glob({:?})", self.source)
+    }
+}
+
+impl Glob {
+    /// Compiles `pattern`, treating `*` and `?` as wildcards.
+    pub fn new(pattern: &str, case: Case) -> Self {
+        Self::from_tokens(pattern, tokenize(pattern), case)
+    }
+
+    /// Compiles a pattern whose tokens were produced elsewhere (for example
+    /// after policy-variable escapes such as `${*}` were turned into literals).
+    pub fn from_tokens(source: &str, tokens: Vec<Token>, case: Case) -> Self {
+        let tokens = merge_literals(tokens);
+        let (shape, source): (Shape, Box<str>) = match tokens.as_slice() {
+            [Token::Star] => (Shape::Everything, source.into()),
+            [] => (Shape::Exact, "".into()),
+            // The literal, not the source: escapes such as `${*}` differ.
+            [Token::Literal(literal)] => (Shape::Exact, literal.clone()),
+            [Token::Literal(prefix), Token::Star] => (Shape::Prefix(prefix.clone()), source.into()),
+            _ => (Shape::General(tokens.into_boxed_slice()), source.into()),
+        };
+        Glob {
+            source,
+            shape,
+            case,
+        }
+    }
+
+    /// The pattern as written (for an exact pattern: the literal it matches).
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether the pattern matches every string.
+    pub fn matches_everything(&self) -> bool {
+        matches!(self.shape, Shape::Everything)
+    }
+
+    /// Whether the pattern contains a wildcard.
+    pub fn has_wildcard(&self) -> bool {
+        !matches!(self.shape, Shape::Exact)
+    }
+
+    /// Matches `text` against the pattern.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.is_match_with(text, &|_| "")
+    }
+
+    /// Matches `text`, filling each [`Token::Hole`] with `holes(index)`.
+    pub fn is_match_with<'h>(&self, text: &str, holes: &dyn Fn(usize) -> &'h str) -> bool {
+        match &self.shape {
+            Shape::Everything => true,
+            Shape::Exact => eq(&self.source, text, self.case),
+            Shape::Prefix(prefix) => {
+                text.len() >= prefix.len()
+                    && text.is_char_boundary(prefix.len())
+                    && eq(prefix, &text[..prefix.len()], self.case)
+            }
+            Shape::General(tokens) => match_tokens(tokens, text, self.case, holes),
+        }
+    }
+}
+
+fn eq(a: &str, b: &str, case: Case) -> bool {
+    match case {
+        Case::Sensitive => a == b,
+        Case::AsciiInsensitive => a.eq_ignore_ascii_case(b),
+    }
+}
+
+/// Splits a pattern into tokens: `*`, `?` and literal runs.
+pub fn tokenize(pattern: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut literal = String::new();
+    for c in pattern.chars() {
+        match c {
+            '*' | '?' => {
+                if !literal.is_empty() {
+                    tokens.push(Token::Literal(std::mem::take(&mut literal).into()));
+                }
+                tokens.push(if c == '*' {
+                    Token::Star
+                } else {
+                    Token::AnyChar
+                });
+            }
+            _ => literal.push(c),
+        }
+    }
+    if !literal.is_empty() {
+        tokens.push(Token::Literal(literal.into()));
+    }
+    tokens
+}
+
+/// Joins adjacent literals and collapses runs of `*` (`**` ≡ `*`).
+fn merge_literals(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        match (out.last_mut(), token) {
+            (Some(Token::Literal(prev)), Token::Literal(next)) => {
+                let mut joined = String::with_capacity(prev.len() + next.len());
+                joined.push_str(prev);
+                joined.push_str(&next);
+                *prev = joined.into();
+            }
+            (Some(Token::Star), Token::Star) => {}
+            (_, Token::Literal(l)) if l.is_empty() => {}
+            (_, token) => out.push(token),
+        }
+    }
+    out
+}
+
+/// Matches `text` against `tokens` with the classic greedy-star algorithm:
+/// remember the last `*` and where it started; on a mismatch let that star
+/// swallow one more character. Every token other than `*` has a fixed length,
+/// so the last star is the only choice point that matters, which keeps this
+/// linear in space and `O(pattern × text)` in the worst case.
+pub fn match_tokens<'h>(
+    tokens: &[Token],
+    text: &str,
+    case: Case,
+    holes: &dyn Fn(usize) -> &'h str,
+) -> bool {
+    let mut t = 0usize; // byte offset into text
+    let mut p = 0usize; // token index
+    let mut backtrack: Option<(usize, usize)> = None; // (token after star, text offset)
+    loop {
+        if p < tokens.len() {
+            // `None`: this token cannot match here (a `?` at the end of the text).
+            let literal: Option<&str> = match &tokens[p] {
+                Token::Star => {
+                    p += 1;
+                    backtrack = Some((p, t));
+                    continue;
+                }
+                Token::AnyChar => match text[t..].chars().next() {
+                    Some(c) => {
+                        t += c.len_utf8();
+                        p += 1;
+                        continue;
+                    }
+                    None => None,
+                },
+                Token::Literal(lit) => Some(lit),
+                Token::Hole(i) => Some(holes(*i)),
+            };
+            if let Some(literal) = literal {
+                let end = t + literal.len();
+                if end <= text.len()
+                    && text.is_char_boundary(end)
+                    && eq(literal, &text[t..end], case)
+                {
+                    t = end;
+                    p += 1;
+                    continue;
+                }
+            }
+        } else if t == text.len() {
+            return true;
+        }
+        // Mismatch (or pattern exhausted with text left): retry from the last star.
+        match backtrack {
+            Some((star_next, star_text)) => match text[star_text..].chars().next() {
+                Some(c) => {
+                    let resume = star_text + c.len_utf8();
+                    backtrack = Some((star_next, resume));
+                    p = star_next;
+                    t = resume;
+                }
+                None => return false,
+            },
+            None => return false,
+        }
+    }
+}
+
+/// A deliberately naive matcher over characters, used as the reference that
+/// the compiled matcher is property-tested against.
+pub fn reference_match(pattern: &[char], text: &[char], case: Case) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some(('*', rest)) => {
+            (0..=text.len()).any(|skip| reference_match(rest, &text[skip..], case))
+        }
+        Some(('?', rest)) => !text.is_empty() && reference_match(rest, &text[1..], case),
+        Some((c, rest)) => match text.split_first() {
+            Some((t, text_rest)) => {
+                let same = match case {
+                    Case::Sensitive => c == t,
+                    Case::AsciiInsensitive => c.eq_ignore_ascii_case(t),
+                };
+                same && reference_match(rest, text_rest, case)
+            }
+            None => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, t: &str) -> bool {
+        Glob::new(p, Case::Sensitive).is_match(t)
+    }
+
+    #[test]
+    fn star_crosses_colons_and_slashes() {
+        assert!(m("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b/c"));
+        assert!(m("arn:aws:lambda:*:fn", "arn:aws:lambda:us-east-1:1:fn"));
+        assert!(m("*", ""));
+        assert!(m("a*", "a"));
+    }
+
+    #[test]
+    fn lambda_qualifier_table() {
+        let unq = "arn:aws:lambda:us-east-1:111122223333:function:f";
+        let q = "arn:aws:lambda:us-east-1:111122223333:function:f:1";
+        let admin = "arn:aws:lambda:us-east-1:111122223333:function:f-admin";
+        assert!(m(unq, unq));
+        assert!(!m(unq, q));
+        assert!(!m(&format!("{unq}:*"), unq));
+        assert!(m(&format!("{unq}:*"), q));
+        assert!(m(&format!("{unq}*"), unq));
+        assert!(m(&format!("{unq}*"), q));
+        assert!(m(&format!("{unq}*"), admin));
+    }
+
+    #[test]
+    fn question_mark_is_one_character() {
+        assert!(m("a?c", "abc"));
+        assert!(m("a?c", "aéc"));
+        assert!(!m("a?c", "ac"));
+        assert!(!m("a?c", "abbc"));
+    }
+
+    #[test]
+    fn regex_metacharacters_are_literal() {
+        assert!(m(
+            "log:2024/06/01/[$LATEST]*",
+            "log:2024/06/01/[$LATEST]abc"
+        ));
+        assert!(!m("a.c", "abc"));
+        assert!(m("a.c", "a.c"));
+        assert!(!m("f[0-9]", "f1"));
+        assert!(m("(x)+|^$", "(x)+|^$"));
+    }
+
+    #[test]
+    fn ascii_case_folding_for_actions() {
+        let g = Glob::new("lambda:Invoke*", Case::AsciiInsensitive);
+        assert!(g.is_match("LAMBDA:invokefunction"));
+        assert!(!g.is_match("lambda:GetFunction"));
+        assert!(
+            !Glob::new("lambda:Invoke", Case::AsciiInsensitive).is_match("lambda:InvokeFunction")
+        );
+    }
+
+    #[test]
+    fn backtracking_cases() {
+        assert!(m("*a*b*c", "xxaxxbxxabc"));
+        assert!(!m("*a*b*c", "xxaxxbxxab"));
+        assert!(m("a*b?d", "axxbxbcd"));
+        assert!(m("*ab", "aab"));
+        assert!(!m("*ab", "aaba"));
+    }
+
+    #[test]
+    fn no_unicode_normalisation() {
+        assert!(!m("caf\u{e9}", "cafe\u{301}"));
+    }
+}
