@@ -1,1 +1,59 @@
-fn main() {}
+//! `rolecall`: what can each AWS Lambda function do, and who can call it?
+//!
+//! Only this binary prints; the libraries return values.
+#![forbid(unsafe_code)]
+
+mod can;
+mod eval;
+mod explain;
+mod policy_input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+// The built-in rules register themselves with `inventory`; naming the crate
+// keeps the linker from dropping them.
+use policy_rules as _;
+
+/// Exit status: the run succeeded and found nothing at the threshold.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: findings at the threshold, or an `--expect` mismatch.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: the run was incomplete (bad input, bad config).
+pub const EXIT_INCOMPLETE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "rolecall",
+    version,
+    about = "What can each AWS Lambda function do, and who can call it? An exact IAM evaluator and linter.",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide one request: is PRINCIPAL allowed ACTION on RESOURCE under these policies?
+    Can(can::CanArgs),
+    /// Decide a batch of cases (JSON lines in, one decision line out per case).
+    Eval(eval::EvalArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Can(args) => can::run(args),
+        Command::Eval(args) => eval::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_INCOMPLETE)
+        }
+    }
+}

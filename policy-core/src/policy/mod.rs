@@ -5,9 +5,11 @@
 //! once while parsing; every element remembers its JSON pointer so findings
 //! can point at it. See [`PolicyDocument::parse_str`].
 
+mod embedded;
 mod operator;
 mod parse;
 
+pub use embedded::{decode_document, find_document, DocumentEncoding, FoundDocument};
 pub use operator::{
     BaseOperator, ConditionOperator, OperatorFamily, ParsedOperator, SetQualifier, UnknownOperator,
 };
