@@ -271,8 +271,12 @@ pub fn response_text(
     if !all && unrelated > 0 {
         let _ = writeln!(
             out,
-            "\n{unrelated} other statement{} concern other actions (show them with --all)",
-            if unrelated == 1 { "" } else { "s" }
+            "\n{unrelated} other statement{} other actions (show with --all)",
+            if unrelated == 1 {
+                " concerns"
+            } else {
+                "s concern"
+            }
         );
     }
     if !response.errors.is_empty() {

@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Decide one request: is PRINCIPAL allowed ACTION on RESOURCE under these policies?
-    Can(can::CanArgs),
+    Can(Box<can::CanArgs>),
     /// Decide a batch of cases (JSON lines in, one decision line out per case).
     Eval(eval::EvalArgs),
 }
@@ -46,7 +46,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Can(args) => can::run(args),
+        Command::Can(args) => can::run(*args),
         Command::Eval(args) => eval::run(args),
     };
     match result {

@@ -38,9 +38,10 @@ pub fn location_of_offset(text: &str, offset: usize) -> Location {
     }
 }
 
-/// Where the value at `pointer` starts in the JSON `text`, or `None` when the
-/// text is not valid JSON up to there or the pointer leads nowhere. An empty
-/// pointer is the whole document.
+/// Where the element at `pointer` starts in the JSON `text`: for an object
+/// member its key (`"Effect": …` starts at `"Effect"`), for an array item its
+/// value. `None` when the text is not valid JSON up to there or the pointer
+/// leads nowhere. An empty pointer is the whole document.
 pub fn locate(text: &str, pointer: &str) -> Option<Location> {
     let tokens: Vec<String> = if pointer.is_empty() {
         Vec::new()
@@ -54,17 +55,24 @@ pub fn locate(text: &str, pointer: &str) -> Option<Location> {
     let mut walker = Walker {
         bytes: text.as_bytes(),
         pos: 0,
+        member_start: None,
     };
     walker.skip_ws();
     for token in &tokens {
+        walker.member_start = None;
         walker.descend(token)?;
     }
-    Some(location_of_offset(text, walker.pos))
+    Some(location_of_offset(
+        text,
+        walker.member_start.unwrap_or(walker.pos),
+    ))
 }
 
 struct Walker<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Where the key of the member last descended into starts.
+    member_start: Option<usize>,
 }
 
 impl Walker<'_> {
@@ -94,10 +102,12 @@ impl Walker<'_> {
                     if self.peek()? == b'}' {
                         return None;
                     }
+                    let key_start = self.pos;
                     let key = self.string()?;
                     self.expect(b':')?;
                     self.skip_ws();
                     if key == token {
+                        self.member_start = Some(key_start);
                         return Some(());
                     }
                     self.skip_value()?;
@@ -199,7 +209,7 @@ mod tests {
     #[test]
     fn finds_nested_elements() {
         let l = locate(DOC, "/Statement/1/Effect").unwrap();
-        assert_eq!((l.line, l.column), (6, 17));
+        assert_eq!((l.line, l.column), (6, 7));
         let l = locate(DOC, "/Statement/1/Action/2").unwrap();
         assert_eq!((l.line, l.column), (7, 40));
         let l = locate(DOC, "/Statement/0").unwrap();
@@ -217,6 +227,6 @@ mod tests {
     #[test]
     fn escaped_tokens() {
         let text = r#"{"a/b": {"c~d": 1}}"#;
-        assert_eq!(locate(text, "/a~1b/c~0d").unwrap().column, 18);
+        assert_eq!(locate(text, "/a~1b/c~0d").unwrap().column, 10);
     }
 }

@@ -1,1 +1,68 @@
-fn main() {}
+//! rolecall's project automation, in Rust so it runs wherever cargo does.
+//!
+//! - `cargo xtask ci`: format check, clippy with warnings as errors, every test.
+//! - `cargo xtask bench [--cases N]`: the evaluator micro-benchmark (divan)
+//!   and `rolecall eval` end-to-end throughput on a generated case file.
+#![forbid(unsafe_code)]
+
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    match task {
+        "ci" => ci(),
+        "bench" => bench::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("usage: cargo xtask <task>\n\ntasks:\n  ci      format check, clippy -D warnings, all tests\n  bench   evaluator micro-benchmark and `rolecall eval` throughput [--cases N]");
+            Ok(())
+        }
+        other => bail!("unknown task `{other}`; run `cargo xtask help`"),
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs `cargo` with `args` in the workspace root, failing on a non-zero exit.
+pub fn cargo(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    eprintln!("$ cargo {}", args.join(" "));
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot run `{cargo}`"))?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn ci() -> Result<()> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    cargo(&["test", "--workspace"])?;
+    eprintln!("xtask ci: all checks passed");
+    Ok(())
+}

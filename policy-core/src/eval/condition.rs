@@ -26,9 +26,10 @@ use super::request::{ContextValue, RequestContext};
 #[derive(Clone, Debug)]
 pub struct CompiledCondition {
     operator: ConditionOperator,
-    key: Box<str>,
+    /// The key, lower-cased for look-ups.
+    lower_key: Box<str>,
     /// The key as written, for explanations.
-    key_as_written: Box<str>,
+    key: Box<str>,
     values: Values,
 }
 
@@ -230,8 +231,8 @@ impl CompiledCondition {
         };
         CompiledCondition {
             operator: op,
-            key: condition.key.to_lowercase().into(),
-            key_as_written: condition.key.as_str().into(),
+            lower_key: condition.key.to_lowercase().into(),
+            key: condition.key.as_str().into(),
             values,
         }
     }
@@ -243,12 +244,12 @@ impl CompiledCondition {
 
     /// The key as written in the policy.
     pub fn key(&self) -> &str {
-        &self.key_as_written
+        &self.key
     }
 
     /// Evaluates the condition against the request context.
     pub fn evaluate(&self, context: &RequestContext) -> ConditionOutcome {
-        let found = context.get(&self.key);
+        let found = context.get(&self.lower_key);
         let holds = match &self.values {
             Values::Null(expect_absent) => {
                 let absent = match found {
@@ -256,7 +257,7 @@ impl CompiledCondition {
                     Some(ContextValue::Single(_)) => false,
                     Some(ContextValue::Multi(values)) => values.is_empty(),
                 };
-                expect_absent.iter().any(|v| *v == Some(absent))
+                expect_absent.contains(&Some(absent))
             }
             _ => self.evaluate_values(found, context),
         };
@@ -319,7 +320,7 @@ impl CompiledCondition {
                 None => false,
             },
             Values::Bool(expected) => match parse_bool(value) {
-                Some(actual) => expected.iter().any(|e| *e == Some(actual)),
+                Some(actual) => expected.contains(&Some(actual)),
                 None => false,
             },
             Values::Binary(expected) => {

@@ -323,7 +323,7 @@ fn read_pair<'v>(
                     child_pointer(pointer, negative),
                     format!("a statement cannot have both `{positive}` and `{negative}`"),
                 )
-                .with_help(format!("keep one of them")),
+                .with_help("keep one of them"),
             );
             None
         }
@@ -443,16 +443,43 @@ fn read_principal(
             Principals::Entries(entries)
         }
         Value::String(s) => {
+            // Some tools (and older Lambda emulators) write an account id, an
+            // ARN or a service name as a bare string. AWS reads the documented
+            // object form; accept the obvious meaning and say so.
+            let kind = if crate::arn::is_account_id(s) || s.starts_with("arn:") {
+                Some(PrincipalKind::Aws)
+            } else if s.ends_with(".amazonaws.com") || s.ends_with(".amazon.com") {
+                Some(PrincipalKind::Service)
+            } else {
+                None
+            };
+            let Some(kind) = kind else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        pointer,
+                        format!("a principal must be `\"*\"` or an object, found the string `{s}`"),
+                    )
+                    .with_help(format!(
+                        "write `{{\"AWS\": \"{s}\"}}` or `{{\"Service\": \"{s}\"}}`"
+                    )),
+                );
+                return None;
+            };
             diagnostics.push(
-                Diagnostic::error(
-                    pointer,
-                    format!("a principal must be `\"*\"` or an object, found the string `{s}`"),
+                Diagnostic::warning(
+                    pointer.clone(),
+                    format!(
+                        "principal `{s}` is a bare string; read as `{{\"{}\": \"{s}\"}}`",
+                        kind.key()
+                    ),
                 )
-                .with_help(format!(
-                    "write `{{\"AWS\": \"{s}\"}}` or `{{\"Service\": \"{s}\"}}`"
-                )),
+                .with_help(format!("write `{{\"{}\": \"{s}\"}}`", kind.key())),
             );
-            return None;
+            Principals::Entries(vec![PrincipalEntry {
+                kind,
+                value: s.clone(),
+                pointer: pointer.clone(),
+            }])
         }
         other => {
             diagnostics.push(Diagnostic::error(
