@@ -240,6 +240,14 @@ impl CompiledStatement {
     pub fn conditions(&self) -> &[CompiledCondition] {
         &self.conditions
     }
+
+    /// Whether the statement applies to `request` (action, resource,
+    /// principal and every condition match). `has_boundary` says whether the
+    /// caller has a permissions boundary, which matters for `NotPrincipal`.
+    pub fn applies(&self, request: &super::Request<'_>, has_boundary: bool) -> bool {
+        super::decide::statement_outcome(self, request, has_boundary).0
+            == super::StatementOutcome::Applies
+    }
 }
 
 /// Orders JSON pointers by document position (numeric array indices).

@@ -199,7 +199,7 @@ impl CompiledCondition {
                         } else if variables && has_variable_syntax(v) {
                             ArnPattern::Template(v.as_str().into())
                         } else {
-                            match arn::split(v).or_else(|| split_six(v)) {
+                            match arn::split(v) {
                                 Some(parts) => ArnPattern::Parts(Box::new(
                                     parts.map(|p| Glob::new(p, Case::Sensitive)),
                                 )),
@@ -397,20 +397,6 @@ fn resolve_plain(source: &str, context: &RequestContext) -> Option<String> {
         }
     }
     Some(out)
-}
-
-/// Splits a pattern that does not start with `arn:` (so [`arn::split`]
-/// refused it) but still has six parts, e.g. `*:*:s3:::bucket`.
-fn split_six(text: &str) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut rest = text;
-    for part in parts.iter_mut().take(5) {
-        let colon = rest.find(':')?;
-        *part = &rest[..colon];
-        rest = &rest[colon + 1..];
-    }
-    parts[5] = rest;
-    Some(parts)
 }
 
 fn comparison(op: BaseOperator) -> (Ordering, bool) {

@@ -112,7 +112,7 @@ impl Scan {
 }
 
 /// Whether one statement applies to the request, and if not, why.
-fn statement_outcome(
+pub(crate) fn statement_outcome(
     statement: &CompiledStatement,
     request: &Request<'_>,
     has_boundary: bool,

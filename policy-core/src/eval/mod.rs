@@ -13,6 +13,7 @@ mod compile;
 mod condition;
 mod decide;
 mod pattern;
+pub mod reference;
 mod request;
 mod response;
 
