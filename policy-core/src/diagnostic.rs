@@ -90,7 +90,15 @@ pub fn escape_pointer_token(token: &str) -> String {
 
 /// Appends a reference token to a JSON pointer.
 pub fn child_pointer(parent: &str, token: &str) -> String {
-    format!("{parent}/{}", escape_pointer_token(token))
+    let mut pointer = String::with_capacity(parent.len() + token.len() + 1);
+    pointer.push_str(parent);
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+    pointer
 }
 
 /// A short description of a JSON value's type, for messages (`a number`).

@@ -133,24 +133,22 @@ fn eq(a: &str, b: &str, case: Case) -> bool {
 /// Splits a pattern into tokens: `*`, `?` and literal runs.
 pub fn tokenize(pattern: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
-    let mut literal = String::new();
-    for c in pattern.chars() {
-        match c {
-            '*' | '?' => {
-                if !literal.is_empty() {
-                    tokens.push(Token::Literal(std::mem::take(&mut literal).into()));
-                }
-                tokens.push(if c == '*' {
-                    Token::Star
-                } else {
-                    Token::AnyChar
-                });
+    let mut start = 0;
+    for (i, b) in pattern.bytes().enumerate() {
+        if b == b'*' || b == b'?' {
+            if i > start {
+                tokens.push(Token::Literal(pattern[start..i].into()));
             }
-            _ => literal.push(c),
+            tokens.push(if b == b'*' {
+                Token::Star
+            } else {
+                Token::AnyChar
+            });
+            start = i + 1;
         }
     }
-    if !literal.is_empty() {
-        tokens.push(Token::Literal(literal.into()));
+    if start < pattern.len() {
+        tokens.push(Token::Literal(pattern[start..].into()));
     }
     tokens
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::fs;
+use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use crate::{cargo, root};
 
 pub fn run(args: &[String]) -> Result<()> {
-    let mut cases = 1_000_000usize;
+    let mut cases = 200_000usize;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -31,14 +32,16 @@ pub fn run(args: &[String]) -> Result<()> {
     let dir = root().join("target").join("bench");
     fs::create_dir_all(&dir)?;
     let file = dir.join("cases.jsonl");
-    let mut text = String::with_capacity(cases * 900);
+    let mut writer = std::io::BufWriter::new(fs::File::create(&file)?);
+    let mut bytes = 0usize;
     for i in 0..cases {
-        text.push_str(&case_line(i));
-        text.push('\n');
+        let line = case_line(i);
+        bytes += line.len() + 1;
+        writer.write_all(line.as_bytes())?;
+        writer.write_all(b"\n")?;
     }
-    fs::write(&file, &text)?;
-    let bytes = text.len();
-    drop(text);
+    writer.flush()?;
+    drop(writer);
 
     let binary = root().join("target").join("release").join("rolecall");
     for jobs in ["1", "0"] {

@@ -320,7 +320,7 @@ fn compile_statement(
             .action
             .values
             .iter()
-            .map(|a| Glob::new(&a.value, Case::AsciiInsensitive))
+            .map(|a| Glob::new(a, Case::AsciiInsensitive))
             .collect(),
     };
     let resources = statement.resource.as_ref().map(|r| PatternList {
@@ -328,7 +328,7 @@ fn compile_statement(
         patterns: r
             .values
             .iter()
-            .map(|v| TextPattern::resource(&v.value, variables))
+            .map(|v| TextPattern::resource(v, variables))
             .collect(),
     });
     let conditions = statement

@@ -316,10 +316,9 @@ mod tests {
 
     #[test]
     fn resource_variables_only_after_fifth_colon() {
-        let p = TextPattern::resource("arn:aws:s3:::${x}/${aws:username}", true);
-        assert!(p.matches(
-            "arn:aws:s3:::${x}/bob",
-            &ctx(&[("aws:username", "bob"), ("x", "y")])
-        ));
+        let p = TextPattern::resource("arn:${x}:s3:::b/${aws:username}", true);
+        let context = ctx(&[("aws:username", "bob"), ("x", "y")]);
+        assert!(p.matches("arn:${x}:s3:::b/bob", &context));
+        assert!(!p.matches("arn:y:s3:::b/bob", &context));
     }
 }

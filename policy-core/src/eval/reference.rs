@@ -376,7 +376,6 @@ pub fn statement_applies(
     let action = chars(request.action);
     let listed = statement.action.values.iter().any(|a| {
         let pattern: Vec<Pat> = a
-            .value
             .chars()
             .map(|c| match c {
                 '*' => Pat::Star,
@@ -393,7 +392,7 @@ pub fn statement_applies(
         let listed = resources
             .values
             .iter()
-            .any(|r| resource_matches(&r.value, request.resource, variables, request.context));
+            .any(|r| resource_matches(r, request.resource, variables, request.context));
         if listed == resources.negated {
             return false;
         }

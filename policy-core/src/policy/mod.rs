@@ -95,17 +95,24 @@ pub struct Statement {
 pub struct Patterns {
     /// `true` for `NotAction` / `NotResource`.
     pub negated: bool,
-    /// The patterns, each with its JSON pointer.
-    pub values: Vec<Located<String>>,
+    /// The patterns.
+    pub values: Vec<String>,
+    /// JSON pointer of the element (`/Statement/0/Action`).
+    pub pointer: String,
+    /// Whether the element was written as an array.
+    pub is_array: bool,
 }
 
-/// A value with the JSON pointer it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Located<T> {
-    /// The value.
-    pub value: T,
-    /// Where it was written.
-    pub pointer: String,
+impl Patterns {
+    /// JSON pointer of the `index`th pattern. Computed on demand: pointers
+    /// are only needed when something is reported.
+    pub fn pointer_of(&self, index: usize) -> String {
+        if self.is_array {
+            format!("{}/{index}", self.pointer)
+        } else {
+            self.pointer.clone()
+        }
+    }
 }
 
 /// A `Principal` / `NotPrincipal` element.

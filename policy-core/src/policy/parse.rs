@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Condition, ConditionOperator, Effect, Located, Patterns, PolicyDocument, PolicyVersion,
+    Condition, ConditionOperator, Effect, Patterns, PolicyDocument, PolicyVersion,
     PrincipalElement, PrincipalEntry, PrincipalKind, Principals, Statement,
 };
 use crate::diagnostic::{
@@ -351,7 +351,12 @@ fn read_patterns(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Patterns> {
     let values = read_string_list(value, pointer, diagnostics)?;
-    Some(Patterns { negated, values })
+    Some(Patterns {
+        negated,
+        values,
+        pointer: pointer.to_owned(),
+        is_array: value.is_array(),
+    })
 }
 
 /// A string or an array of strings; anything else is an error.
@@ -359,26 +364,19 @@ fn read_string_list(
     value: &Value,
     pointer: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Vec<Located<String>>> {
+) -> Option<Vec<String>> {
     match value {
-        Value::String(s) => Some(vec![Located {
-            value: s.clone(),
-            pointer: pointer.to_owned(),
-        }]),
+        Value::String(s) => Some(vec![s.clone()]),
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             let mut ok = true;
             for (i, item) in items.iter().enumerate() {
-                let at = format!("{pointer}/{i}");
                 match item {
-                    Value::String(s) => out.push(Located {
-                        value: s.clone(),
-                        pointer: at,
-                    }),
+                    Value::String(s) => out.push(s.clone()),
                     other => {
                         ok = false;
                         diagnostics.push(Diagnostic::error(
-                            at,
+                            format!("{pointer}/{i}"),
                             format!("expected a string, found {}", kind_of(other)),
                         ));
                     }
@@ -429,11 +427,20 @@ fn read_principal(
                 };
                 let at = child_pointer(&pointer, key);
                 match read_string_list(list, &at, diagnostics) {
-                    Some(values) => entries.extend(values.into_iter().map(|v| PrincipalEntry {
-                        kind,
-                        value: v.value,
-                        pointer: v.pointer,
-                    })),
+                    Some(values) => {
+                        let is_array = list.is_array();
+                        entries.extend(values.into_iter().enumerate().map(|(i, value)| {
+                            PrincipalEntry {
+                                kind,
+                                value,
+                                pointer: if is_array {
+                                    format!("{at}/{i}")
+                                } else {
+                                    at.clone()
+                                },
+                            }
+                        }))
+                    }
                     None => ok = false,
                 }
             }
@@ -642,7 +649,7 @@ mod tests {
         let s = &many.document.statements[0];
         assert_eq!(many.document.version, PolicyVersion::Unspecified);
         assert!(s.action.negated);
-        assert_eq!(s.action.values[1].pointer, "/Statement/0/NotAction/1");
+        assert_eq!(s.action.pointer_of(1), "/Statement/0/NotAction/1");
         assert!(s.resource.as_ref().unwrap().negated);
     }
 
