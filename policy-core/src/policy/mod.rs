@@ -8,6 +8,7 @@
 mod embedded;
 mod operator;
 mod parse;
+mod serde_impl;
 
 pub use embedded::{decode_document, find_document, DocumentEncoding, FoundDocument};
 pub use operator::{
