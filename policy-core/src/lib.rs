@@ -13,6 +13,8 @@ pub mod arn;
 pub mod diagnostic;
 pub mod eval;
 pub mod glob;
+pub mod ingest;
 pub mod locate;
+pub mod model;
 pub mod policy;
 pub mod suggest;

@@ -9,7 +9,8 @@ use crate::arn::{self, Arn};
 use crate::diagnostic::Diagnostic;
 use crate::glob::{Case, Glob};
 use crate::policy::{
-    Effect, PolicyDocument, PolicyVersion, PrincipalElement, PrincipalKind, Principals, Statement,
+    Effect, ParsedPolicy, PolicyDocument, PolicyVersion, PrincipalElement, PrincipalKind,
+    Principals, Statement,
 };
 
 use super::condition::CompiledCondition;
@@ -176,16 +177,20 @@ impl CompiledPolicy {
     /// becomes an empty policy carrying its diagnostics.
     pub fn from_value(value: &Value, kind: PolicyKind) -> CompiledPolicy {
         match PolicyDocument::from_value(value) {
-            Ok(parsed) => {
-                let mut policy = CompiledPolicy::compile(&parsed.document, kind);
-                let mut diagnostics = parsed.diagnostics;
-                diagnostics.append(&mut policy.diagnostics);
-                diagnostics.sort_by(|a, b| pointer_order(&a.pointer, &b.pointer));
-                policy.diagnostics = diagnostics;
-                policy
-            }
+            Ok(parsed) => CompiledPolicy::from_parsed(&parsed, kind),
             Err(invalid) => CompiledPolicy::rejected(kind, invalid.diagnostics),
         }
+    }
+
+    /// Compiles a parsed document, keeping the parser's diagnostics with the
+    /// compiler's (in document order).
+    pub fn from_parsed(parsed: &ParsedPolicy, kind: PolicyKind) -> CompiledPolicy {
+        let mut policy = CompiledPolicy::compile(&parsed.document, kind);
+        let mut diagnostics = parsed.diagnostics.clone();
+        diagnostics.append(&mut policy.diagnostics);
+        diagnostics.sort_by(|a, b| pointer_order(&a.pointer, &b.pointer));
+        policy.diagnostics = diagnostics;
+        policy
     }
 
     /// An empty policy standing for a document that could not be used.

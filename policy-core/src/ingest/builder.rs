@@ -1,0 +1,471 @@
+//! Folds parsed files into an [`Account`], then resolves references.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::eval::{CompiledPolicy, PolicyKind};
+use crate::locate::locate;
+use crate::model::{
+    Account, FileKind, Function, IngestProblem, ManagedPolicy, PolicyId, PolicyOrigin,
+    PolicyRecord, SourceRef, Unresolved,
+};
+use crate::policy::{decode_document, DocumentEncoding, PolicyDocument};
+
+/// Finds the document of an AWS managed policy by ARN (rolecall's embedded
+/// copies, or nothing).
+pub type ManagedPolicyLookup<'a> = dyn Fn(&str) -> Option<Value> + Sync + 'a;
+
+/// A reference to resolve once every file is read.
+pub(super) enum Pending {
+    /// A resource policy for a function, version or alias.
+    FunctionPolicy {
+        target: String,
+        policy: PolicyId,
+        revision: Option<String>,
+    },
+    /// An inline policy from `get-role-policy`, which names its role only by name.
+    RolePolicyByName {
+        role_name: String,
+        policy_name: String,
+        policy: PolicyId,
+    },
+}
+
+/// A document read once: its parsed form (if usable) and its compiled form.
+type CompiledEntry = (Option<Arc<PolicyDocument>>, Arc<CompiledPolicy>);
+
+pub(super) struct Builder<'m> {
+    pub(super) account: Account,
+    /// Compiled documents by (kind, canonical text): many roles share the
+    /// same managed policies, which are compiled once.
+    compiled: HashMap<(PolicyKind, String), CompiledEntry>,
+    pub(super) pending: Vec<Pending>,
+    managed: &'m ManagedPolicyLookup<'m>,
+}
+
+/// Reads a string member.
+pub(super) fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Reads an array of strings (missing or mistyped: empty).
+pub(super) fn texts(value: &Value, key: &str) -> Vec<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The items of an array member with their JSON pointers.
+pub(super) fn items<'v>(value: &'v Value, key: &str, pointer: &str) -> Vec<(&'v Value, String)> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v, format!("{pointer}/{key}/{i}")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl<'m> Builder<'m> {
+    pub(super) fn new(managed: &'m ManagedPolicyLookup<'m>) -> Self {
+        Builder {
+            account: Account::default(),
+            compiled: HashMap::new(),
+            pending: Vec::new(),
+            managed,
+        }
+    }
+
+    /// Records a problem at `pointer` of source file `file`.
+    pub(super) fn problem(
+        &mut self,
+        file: usize,
+        pointer: &str,
+        message: impl Into<String>,
+        help: Option<&str>,
+    ) {
+        let (path, location) = match self.account.sources.get(file) {
+            Some(source) => (source.path.clone(), locate(&source.text, pointer)),
+            None => (String::new(), None),
+        };
+        self.account.problems.push(IngestProblem {
+            path,
+            line: location.map(|l| l.line),
+            column: location.map(|l| l.column),
+            pointer: Some(pointer.to_owned()),
+            message: message.into(),
+            help: help.map(str::to_owned),
+        });
+    }
+
+    /// Reads, compiles (once per distinct document) and records a policy
+    /// document written as an object, a JSON string or a URL-encoded string.
+    pub(super) fn add_policy(
+        &mut self,
+        file: Option<usize>,
+        pointer: &str,
+        raw: &Value,
+        kind: PolicyKind,
+        origin: PolicyOrigin,
+    ) -> PolicyId {
+        let source = file.map(|file| SourceRef {
+            file,
+            pointer: pointer.to_owned(),
+        });
+        let (document, compiled, encoding) = match decode_document(raw) {
+            Ok((value, encoding)) => {
+                let (document, compiled) = self.compile(&value, kind);
+                (document, compiled, encoding)
+            }
+            Err(message) => {
+                if let Some(file) = file {
+                    self.problem(
+                        file,
+                        pointer,
+                        format!("the policy document cannot be read: {message}"),
+                        None,
+                    );
+                }
+                let rejected = CompiledPolicy::rejected(
+                    kind,
+                    vec![crate::diagnostic::Diagnostic::error("", message)],
+                );
+                (None, Arc::new(rejected), DocumentEncoding::Object)
+            }
+        };
+        let id = PolicyId(self.account.policies.len());
+        self.account.policies.push(PolicyRecord {
+            id,
+            origin,
+            source,
+            encoding,
+            document,
+            compiled,
+        });
+        id
+    }
+
+    fn compile(&mut self, value: &Value, kind: PolicyKind) -> CompiledEntry {
+        let key = (kind, value.to_string());
+        if let Some((document, compiled)) = self.compiled.get(&key) {
+            return (document.clone(), compiled.clone());
+        }
+        let entry = match PolicyDocument::from_value(value) {
+            Ok(parsed) => {
+                let compiled = CompiledPolicy::from_parsed(&parsed, kind);
+                (Some(Arc::new(parsed.document)), Arc::new(compiled))
+            }
+            Err(invalid) => (
+                None,
+                Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
+            ),
+        };
+        self.compiled.insert(key, entry.clone());
+        entry
+    }
+
+    pub(super) fn add_file(&mut self, file: usize, kind: FileKind, value: &Value) {
+        match kind {
+            FileKind::AuthorizationDetails => self.add_authorization_details(file, value),
+            FileKind::FunctionList => {
+                for key in ["Functions", "Versions"] {
+                    for (item, pointer) in items(value, key, "") {
+                        self.add_function(file, &pointer, item);
+                    }
+                }
+            }
+            FileKind::Function => match value.get("Configuration") {
+                Some(configuration) => self.add_function(file, "/Configuration", configuration),
+                None => self.add_function(file, "", value),
+            },
+            FileKind::EventSourceMappings => {
+                if value.get("EventSourceMappings").is_some() {
+                    for (item, pointer) in items(value, "EventSourceMappings", "") {
+                        self.add_event_source_mapping(file, &pointer, item);
+                    }
+                } else {
+                    self.add_event_source_mapping(file, "", value);
+                }
+            }
+            FileKind::FunctionPolicy => self.add_function_policy(file, value),
+            FileKind::FunctionUrlConfig => {
+                if value.get("FunctionUrlConfigs").is_some() {
+                    for (item, pointer) in items(value, "FunctionUrlConfigs", "") {
+                        self.add_url_config(file, &pointer, item);
+                    }
+                } else {
+                    self.add_url_config(file, "", value);
+                }
+            }
+            FileKind::Aliases => {
+                for (item, pointer) in items(value, "Aliases", "") {
+                    self.add_alias(file, &pointer, item);
+                }
+            }
+            FileKind::Role => {
+                if let Some(role) = value.get("Role") {
+                    self.add_role(file, "/Role", role);
+                }
+            }
+            FileKind::RolePolicy => self.add_role_policy(file, value),
+            FileKind::PolicyMetadata => self.add_policy_metadata(file, value),
+            FileKind::PolicyVersion => {
+                if let Some(document) = value.pointer("/PolicyVersion/Document") {
+                    let id = self.add_policy(
+                        Some(file),
+                        "/PolicyVersion/Document",
+                        document,
+                        PolicyKind::Identity,
+                        PolicyOrigin::Standalone,
+                    );
+                    self.account.standalone_policies.push(id);
+                }
+            }
+            FileKind::PolicyDocument => {
+                let id = self.add_policy(
+                    Some(file),
+                    "",
+                    value,
+                    PolicyKind::Identity,
+                    PolicyOrigin::Standalone,
+                );
+                self.account.standalone_policies.push(id);
+            }
+            FileKind::Unknown => {}
+        }
+    }
+
+    /// The function for an ARN (qualified or not), created from the ARN alone
+    /// when the dump has no configuration for it.
+    pub(super) fn function_entry(&mut self, arn: &str) -> &mut Function {
+        let unqualified = crate::model::unqualified_function_arn(arn).to_owned();
+        self.account
+            .functions
+            .entry(unqualified.clone())
+            .or_insert_with(|| {
+                let parts = crate::arn::split(&unqualified);
+                Function {
+                    name: unqualified
+                        .rsplit(':')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    region: parts.map(|p| p[3].to_owned()).unwrap_or_default(),
+                    account: parts.map(|p| p[4].to_owned()).unwrap_or_default(),
+                    arn: unqualified,
+                    ..Function::default()
+                }
+            })
+    }
+
+    /// Resolves references between files and reports what is missing.
+    pub(super) fn finish(mut self) -> Account {
+        for pending in std::mem::take(&mut self.pending) {
+            match pending {
+                Pending::FunctionPolicy {
+                    target,
+                    policy,
+                    revision,
+                } => {
+                    let qualifier =
+                        crate::model::split_qualifier(&target).map(|(_, q)| q.to_owned());
+                    let function = self.function_entry(&target);
+                    // The same policy dumped twice is not an error: keep the first.
+                    function
+                        .resource_policies
+                        .entry(qualifier.clone())
+                        .or_insert(crate::model::ResourcePolicy {
+                            target: target.clone(),
+                            qualifier,
+                            policy,
+                            revision_id: revision,
+                        });
+                }
+                Pending::RolePolicyByName {
+                    role_name,
+                    policy_name,
+                    policy,
+                } => {
+                    let matching: Vec<String> = self
+                        .account
+                        .roles
+                        .values()
+                        .filter(|r| r.name == role_name)
+                        .map(|r| r.arn.clone())
+                        .collect();
+                    match matching.as_slice() {
+                        [arn] => {
+                            if let Some(role) = self.account.roles.get_mut(arn) {
+                                role.inline_policies.insert(policy_name.clone(), policy);
+                            }
+                            if let Some(record) = self.account.policies.get_mut(policy.0) {
+                                record.origin = PolicyOrigin::Inline {
+                                    owner: arn.clone(),
+                                    name: policy_name,
+                                };
+                            }
+                        }
+                        _ => {
+                            self.account.standalone_policies.push(policy);
+                            self.account.unresolved.push(Unresolved {
+                            what: "role",
+                            name: role_name.clone(),
+                            referenced_by: format!("inline policy `{policy_name}` (iam get-role-policy)"),
+                            consequence: if matching.is_empty() {
+                                "the dump has no role of that name; the policy is analysed on its own".to_owned()
+                            } else {
+                                "several roles of that name (in several accounts); the policy is analysed on its own".to_owned()
+                            },
+                        })
+                        }
+                    }
+                }
+            }
+        }
+        self.link_event_source_mappings();
+        self.resolve_managed_policies();
+        self.report_missing_roles();
+        self.account.unresolved.sort();
+        self.account.unresolved.dedup();
+        self.account
+    }
+
+    fn link_event_source_mappings(&mut self) {
+        let mappings: Vec<(String, String)> = self
+            .account
+            .event_source_mappings
+            .values()
+            .map(|m| (m.uuid.clone(), m.function_arn.clone()))
+            .collect();
+        for (uuid, function_arn) in mappings {
+            let known = self
+                .account
+                .function_for(&function_arn)
+                .is_some_and(|f| f.has_configuration);
+            if !known {
+                self.account.unresolved.push(Unresolved {
+                    what: "function",
+                    name: function_arn.clone(),
+                    referenced_by: format!("event source mapping {uuid}"),
+                    consequence: "the function's configuration is not in the dump; its execution role is unknown".to_owned(),
+                });
+            }
+            let function = self.function_entry(&function_arn);
+            if !function.event_source_mappings.contains(&uuid) {
+                function.event_source_mappings.push(uuid);
+            }
+        }
+    }
+
+    /// Gives every attached managed policy and boundary a document: the
+    /// dump's own, else (AWS managed) rolecall's embedded copy, else records
+    /// it as unresolved.
+    fn resolve_managed_policies(&mut self) {
+        let mut references: Vec<(String, String)> = Vec::new();
+        for role in self.account.roles.values() {
+            references.extend(
+                role.attached_policies
+                    .iter()
+                    .map(|p| (p.clone(), role.arn.clone())),
+            );
+            references.extend(
+                role.permissions_boundary
+                    .iter()
+                    .map(|p| (p.clone(), role.arn.clone())),
+            );
+        }
+        for user in self.account.users.values() {
+            references.extend(
+                user.attached_policies
+                    .iter()
+                    .map(|p| (p.clone(), user.arn.clone())),
+            );
+            references.extend(
+                user.permissions_boundary
+                    .iter()
+                    .map(|p| (p.clone(), user.arn.clone())),
+            );
+        }
+        for group in self.account.groups.values() {
+            references.extend(
+                group
+                    .attached_policies
+                    .iter()
+                    .map(|p| (p.clone(), group.arn.clone())),
+            );
+        }
+        references.sort();
+        for (arn, owner) in references {
+            if self
+                .account
+                .managed_policies
+                .get(&arn)
+                .is_some_and(|p| p.document.is_some())
+            {
+                continue;
+            }
+            if crate::model::is_aws_managed_policy_arn(&arn) {
+                if let Some(document) = (self.managed)(&arn) {
+                    let id = self.add_policy(
+                        None,
+                        "",
+                        &document,
+                        PolicyKind::Identity,
+                        PolicyOrigin::AwsManaged {
+                            arn: arn.clone(),
+                            embedded: true,
+                        },
+                    );
+                    let entry = self
+                        .account
+                        .managed_policies
+                        .entry(arn.clone())
+                        .or_insert_with(|| ManagedPolicy {
+                            arn: arn.clone(),
+                            name: arn.rsplit('/').next().unwrap_or_default().to_owned(),
+                            ..ManagedPolicy::default()
+                        });
+                    entry.document = Some(id);
+                    continue;
+                }
+            }
+            self.account.unresolved.push(Unresolved {
+                what: "managed policy",
+                name: arn.clone(),
+                referenced_by: owner,
+                consequence: "its document is not in the dump; rolecall evaluates without it (include `Policies` in get-account-authorization-details)".to_owned(),
+            });
+        }
+    }
+
+    fn report_missing_roles(&mut self) {
+        let missing: Vec<(String, String)> = self
+            .account
+            .functions
+            .values()
+            .filter_map(|f| f.role.as_ref().map(|r| (r.clone(), f.arn.clone())))
+            .filter(|(role, _)| !self.account.roles.contains_key(role))
+            .collect();
+        for (role, function) in missing {
+            self.account.unresolved.push(Unresolved {
+                what: "role",
+                name: role,
+                referenced_by: function,
+                consequence: "the execution role is not in the dump; what the function can do is unknown (include iam get-account-authorization-details)".to_owned(),
+            });
+        }
+    }
+}

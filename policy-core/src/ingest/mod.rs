@@ -1,0 +1,247 @@
+//! Reading account dumps exactly as the AWS CLI prints them.
+//!
+//! A dump is any set of JSON files with any names; each file's kind is
+//! recognised from its content ([`sniff`]). Files are read and parsed in
+//! parallel, then folded into one [`Account`] in path order so the result is
+//! the same on every run. Paginated outputs split over several files merge;
+//! a duplicate is not an error. Nothing here prints: problems, skipped files
+//! and unresolved references are returned in the model.
+
+mod builder;
+mod iam;
+mod lambda;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+pub use builder::ManagedPolicyLookup;
+
+use crate::diagnostic::json_error_message;
+use crate::model::{Account, FileKind, IngestProblem, Skipped, SourceFile};
+
+/// Recognises what a parsed file holds from its top-level keys.
+pub fn sniff(value: &Value) -> FileKind {
+    let Some(object) = value.as_object() else {
+        return FileKind::Unknown;
+    };
+    let has = |key: &str| object.contains_key(key);
+    let is_array = |key: &str| object.get(key).is_some_and(Value::is_array);
+    let is_object = |key: &str| object.get(key).is_some_and(Value::is_object);
+    let is_string = |key: &str| object.get(key).is_some_and(Value::is_string);
+    if has("RoleDetailList") || has("UserDetailList") || has("GroupDetailList") {
+        return FileKind::AuthorizationDetails;
+    }
+    if is_array("Policies")
+        && object["Policies"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|x| x.get("PolicyVersionList").is_some()))
+    {
+        return FileKind::AuthorizationDetails;
+    }
+    if is_array("Functions")
+        || (is_array("Versions")
+            && object["Versions"]
+                .as_array()
+                .is_some_and(|v| v.iter().any(|f| f.get("FunctionArn").is_some())))
+    {
+        return FileKind::FunctionList;
+    }
+    if is_array("EventSourceMappings") || (has("UUID") && has("FunctionArn")) {
+        return FileKind::EventSourceMappings;
+    }
+    if (has("FunctionUrl") && has("AuthType")) || is_array("FunctionUrlConfigs") {
+        return FileKind::FunctionUrlConfig;
+    }
+    if is_object("Configuration") || (has("FunctionArn") && has("FunctionName")) {
+        return FileKind::Function;
+    }
+    if is_string("Policy") {
+        return FileKind::FunctionPolicy;
+    }
+    if is_object("Policy") {
+        return FileKind::PolicyMetadata;
+    }
+    if is_array("Aliases") {
+        return FileKind::Aliases;
+    }
+    if is_object("Role") {
+        return FileKind::Role;
+    }
+    if has("PolicyDocument") && has("PolicyName") {
+        return FileKind::RolePolicy;
+    }
+    if is_object("PolicyVersion") {
+        return FileKind::PolicyVersion;
+    }
+    if has("Statement") {
+        return FileKind::PolicyDocument;
+    }
+    FileKind::Unknown
+}
+
+/// One file read from disk and parsed.
+struct LoadedFile {
+    path: String,
+    outcome: Result<(Arc<str>, Value), Loaded>,
+}
+
+/// Why a file was not parsed.
+enum Loaded {
+    Skipped(String),
+    Problem(IngestProblem),
+}
+
+/// The files under `paths` (folders are walked recursively), sorted, each
+/// once. Paths that do not exist are reported as problems.
+fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files, problems);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            problems.push(IngestProblem {
+                path: path.display().to_string(),
+                line: None,
+                column: None,
+                pointer: None,
+                message: "no such file or folder".to_owned(),
+                help: Some("check the path; rolecall reads folders of AWS CLI JSON outputs and single files".to_owned()),
+            });
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(IngestProblem {
+                path: dir.display().to_string(),
+                line: None,
+                column: None,
+                pointer: None,
+                message: format!("cannot read the folder: {e}"),
+                help: None,
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, problems);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+fn load(path: &Path) -> LoadedFile {
+    let shown = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return LoadedFile {
+                path: shown.clone(),
+                outcome: Err(Loaded::Problem(IngestProblem {
+                    path: shown,
+                    line: None,
+                    column: None,
+                    pointer: None,
+                    message: format!("cannot read the file: {e}"),
+                    help: None,
+                })),
+            }
+        }
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let outcome = match first {
+        None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
+        Some(b'{') | Some(b'[') => match String::from_utf8(bytes) {
+            Err(_) => Err(Loaded::Problem(IngestProblem {
+                path: shown.clone(),
+                line: None,
+                column: None,
+                pointer: None,
+                message: "the file is not UTF-8 text".to_owned(),
+                help: None,
+            })),
+            Ok(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(value) => Ok((Arc::from(text), value)),
+                Err(e) => Err(Loaded::Problem(IngestProblem {
+                    path: shown.clone(),
+                    line: Some(e.line()),
+                    column: Some(e.column()),
+                    pointer: None,
+                    message: format!("invalid JSON: {}", json_error_message(&e)),
+                    help: Some(if e.is_eof() {
+                        "the file ends early; was the dump cut off? run the AWS CLI command again".to_owned()
+                    } else {
+                        "fix the JSON, or run the AWS CLI command again".to_owned()
+                    }),
+                })),
+            },
+        },
+        Some(_) => Err(Loaded::Skipped("not a JSON file".to_owned())),
+    };
+    LoadedFile {
+        path: shown,
+        outcome,
+    }
+}
+
+/// Reads every file under `paths` into one account model. Never fails:
+/// unreadable or broken files are listed in [`Account::problems`], files of
+/// unknown kinds in [`Account::skipped`], and everything else is analysed.
+pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
+    let mut problems = Vec::new();
+    let files = collect_files(paths, &mut problems);
+    let loaded: Vec<LoadedFile> = files.par_iter().map(|p| load(p)).collect();
+    let mut builder = builder::Builder::new(managed);
+    builder.account.problems = problems;
+    for file in loaded {
+        match file.outcome {
+            Ok((text, value)) => {
+                let kind = sniff(&value);
+                if kind == FileKind::Unknown {
+                    builder.account.skipped.push(Skipped {
+                        path: file.path,
+                        reason: "not an AWS CLI output rolecall reads (see the list of formats in `rolecall inspect --help`)".to_owned(),
+                    });
+                    continue;
+                }
+                let index = builder.account.sources.len();
+                builder.account.sources.push(SourceFile {
+                    path: file.path,
+                    text,
+                    kind,
+                });
+                builder.add_file(index, kind, &value);
+            }
+            Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
+                path: file.path,
+                reason,
+            }),
+            Err(Loaded::Problem(p)) => builder.account.problems.push(p),
+        }
+    }
+    builder.finish()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,306 @@
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::*;
+use crate::eval::{Decision, Evaluator, Principal, Request, RequestContext};
+use crate::model::PolicyOrigin;
+
+fn fixtures(dir: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(dir)
+}
+
+fn no_embedded(_: &str) -> Option<Value> {
+    None
+}
+
+fn basic_execution_only(arn: &str) -> Option<Value> {
+    arn.ends_with("/AWSLambdaBasicExecutionRole").then(|| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]})
+    })
+}
+
+const ACCOUNT: &str = "123456789012";
+
+fn function_arn(name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}")
+}
+
+#[test]
+fn the_moto_dump_is_understood() {
+    let account = ingest(&[fixtures("aws-cli-moto")], &no_embedded);
+    let names: Vec<&str> = account
+        .functions
+        .values()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["legacy-admin", "orders-api", "queue-worker"]);
+    assert!(account.functions.values().all(|f| f.has_configuration));
+    assert_eq!(account.roles.len(), 3);
+    assert_eq!(account.users.len(), 1);
+    assert_eq!(account.groups.len(), 1);
+    assert_eq!(account.event_source_mappings.len(), 4);
+
+    let worker = &account.functions[&function_arn("queue-worker")];
+    assert_eq!(
+        worker.role.as_deref(),
+        Some("arn:aws:iam::123456789012:role/queue-worker-role")
+    );
+    assert!(worker.vpc.as_ref().is_some_and(|v| v.is_attached()));
+    assert_eq!(worker.tracing_mode.as_deref(), Some("Active"));
+    assert_eq!(worker.event_source_mappings.len(), 3);
+    let orders = &account.functions[&function_arn("orders-api")];
+    assert_eq!(orders.event_source_mappings.len(), 1);
+    assert_eq!(orders.environment_variables, ["STAGE", "TABLE"]);
+    let policy = &orders.resource_policies[&None];
+    assert!(
+        matches!(&account.policy(policy.policy).origin, PolicyOrigin::FunctionPolicy { target } if *target == function_arn("orders-api"))
+    );
+
+    let legacy = &account.functions[&function_arn("legacy-admin")];
+    assert_eq!(legacy.urls[&None].auth_type, "NONE");
+    assert_eq!(
+        legacy.aliases["live"].function_version.as_deref(),
+        Some("1")
+    );
+    assert!(legacy.resource_policies.contains_key(&None));
+
+    // Role resolution: inline + attached managed (from the dump's Policies) + boundary.
+    let role = &account.roles["arn:aws:iam::123456789012:role/legacy-admin-fn-role"];
+    assert_eq!(
+        role.permissions_boundary.as_deref(),
+        Some("arn:aws:iam::123456789012:policy/app/ingest-bucket-access")
+    );
+    let set = account.principal_policies(&role.arn);
+    assert_eq!(set.identity.len(), role.inline_policies.len() + 2);
+    assert_eq!(set.boundary.len(), 1);
+
+    // The user's group policies count as the user's.
+    let user_policies = account.identity_policy_ids("arn:aws:iam::123456789012:user/ci-deployer");
+    assert_eq!(
+        user_policies.len(),
+        1 + 1,
+        "AWSLambda_ReadOnlyAccess + the deployers group's inline policy"
+    );
+
+    // Unknown files are listed, not silently ignored; empty ones too.
+    let skipped: Vec<&str> = account
+        .skipped
+        .iter()
+        .map(|s| s.path.rsplit('/').next().unwrap_or_default())
+        .collect();
+    assert!(
+        skipped.contains(&"lambda_get-policy_no-policy.json"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&"rust_sdk_probe_output.txt"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&"iam_GetRole_raw_query_api.xml"),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn evaluating_the_moto_dump() {
+    let account = ingest(&[fixtures("aws-cli-moto")], &no_embedded);
+    let evaluator = Evaluator::new();
+    let context = RequestContext::new();
+    // orders-api's role may publish to its topic (inline policy)…
+    let session =
+        Principal::parse("arn:aws:sts::123456789012:assumed-role/orders-api-role/orders-api")
+            .unwrap();
+    let set =
+        account.principal_policies("arn:aws:iam::123456789012:role/service-role/orders-api-role");
+    let publish = Request {
+        principal: &session,
+        action: "sns:Publish",
+        resource: "arn:aws:sns:us-east-1:123456789012:order-events",
+        resource_account: None,
+        context: &context,
+    };
+    assert_eq!(evaluator.decide(&publish, &set), Decision::Allow);
+    // …and write its logs through the AWS managed policy the dump carries.
+    let logs = Request {
+        action: "logs:PutLogEvents",
+        resource:
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/orders-api:log-stream:x",
+        ..publish
+    };
+    assert_eq!(evaluator.decide(&logs, &set), Decision::Allow);
+    // Anyone may invoke legacy-admin.
+    let anonymous = Principal::parse("anonymous").unwrap();
+    let target = function_arn("legacy-admin");
+    let mut set = account.principal_policies("none");
+    set.resource = account
+        .resource_policy_ids(&target)
+        .into_iter()
+        .map(|id| account.policy(id).compiled.clone())
+        .collect();
+    let invoke = Request {
+        principal: &anonymous,
+        action: "lambda:InvokeFunction",
+        resource: &target,
+        resource_account: None,
+        context: &context,
+    };
+    assert_eq!(evaluator.decide(&invoke, &set), Decision::Allow);
+}
+
+#[test]
+fn real_shapes_and_url_encoded_documents() {
+    let account = ingest(&[fixtures("aws-cli-real-shape")], &no_embedded);
+    let orders = &account.functions[&function_arn("orders-api")];
+    assert_eq!(orders.log_group.as_deref(), Some("/aws/lambda/orders-api"));
+    let policy = account.policy(orders.resource_policies[&None].policy);
+    assert_eq!(policy.compiled.statements().len(), 5);
+    let cross = &policy.compiled.statements()[2];
+    assert_eq!(cross.sid(), Some("cross-account"));
+    assert_eq!(account.event_source_mappings.len(), 2);
+    // The role from get-role has its trust policy.
+    let role = &account.roles["arn:aws:iam::123456789012:role/service-role/orders-api-role"];
+    assert!(role.trust_policy.is_some());
+}
+
+#[test]
+fn aws_managed_policies_resolve_from_the_embedded_set() {
+    // The real-shape folder names AWSLambdaBasicExecutionRole nowhere, so use
+    // the authorization details filtered to roles (no `Policies` member).
+    let path = fixtures("aws-cli-moto/iam_get-account-authorization-details_filter-Role.json");
+    let account = ingest(std::slice::from_ref(&path), &basic_execution_only);
+    let basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+    let record = account.policy(account.managed_policies[basic].document.unwrap());
+    assert_eq!(
+        record.origin,
+        PolicyOrigin::AwsManaged {
+            arn: basic.to_owned(),
+            embedded: true
+        }
+    );
+    // The others are reported as unresolved, never silently empty.
+    let unresolved: Vec<&str> = account.unresolved.iter().map(|u| u.name.as_str()).collect();
+    assert!(
+        unresolved.contains(&"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"),
+        "{unresolved:?}"
+    );
+    assert!(!unresolved.contains(&basic));
+}
+
+#[test]
+fn broken_files_do_not_hide_the_rest() {
+    let dir = std::env::temp_dir().join(format!("rolecall-ingest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        fixtures("aws-cli-moto/lambda_list-functions.json"),
+        dir.join("functions.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("truncated.json"),
+        "{\"Functions\": [ {\"FunctionName\": ",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("bad-policy.json"),
+        r#"{"Policy": "{not json", "RevisionId": "x"}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("unknown.json"), r#"{"Buckets": []}"#).unwrap();
+    let account = ingest(&[dir.clone(), dir.join("missing.json")], &no_embedded);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(account.functions.len(), 3);
+    let problems: Vec<(String, Option<usize>, String)> = account
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.path.rsplit('/').next().unwrap_or_default().to_owned(),
+                p.line,
+                p.message.clone(),
+            )
+        })
+        .collect();
+    assert!(
+        problems.iter().any(|(f, line, m)| f == "truncated.json"
+            && line.is_some()
+            && m.starts_with("invalid JSON")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|(f, _, m)| f == "bad-policy.json" && m.contains("not JSON")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|(f, _, m)| f == "missing.json" && m.contains("no such file")),
+        "{problems:?}"
+    );
+    assert!(account
+        .skipped
+        .iter()
+        .any(|s| s.path.ends_with("unknown.json")));
+    // Every function's role is missing from this dump: reported.
+    assert_eq!(
+        account
+            .unresolved
+            .iter()
+            .filter(|u| u.what == "role")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn duplicates_merge() {
+    let functions = fixtures("aws-cli-moto/lambda_list-functions.json");
+    let config = fixtures("aws-cli-moto/lambda_get-function-configuration.json");
+    let once = ingest(std::slice::from_ref(&functions), &no_embedded);
+    let twice = ingest(&[functions.clone(), config, functions], &no_embedded);
+    let without_sources = |account: &Account| {
+        let mut functions = account.functions.clone();
+        functions.values_mut().for_each(|f| f.source = None);
+        functions
+    };
+    assert_eq!(without_sources(&once), without_sources(&twice));
+    assert_eq!(
+        twice.sources.len(),
+        2,
+        "the same path given twice is read once"
+    );
+}
+
+#[test]
+fn sniffing() {
+    let kind = |text: &str| sniff(&serde_json::from_str(text).unwrap());
+    assert_eq!(kind(r#"{"Functions": []}"#), FileKind::FunctionList);
+    assert_eq!(
+        kind(r#"{"Policy": "{}", "RevisionId": "x"}"#),
+        FileKind::FunctionPolicy
+    );
+    assert_eq!(
+        kind(r#"{"Policy": {"Arn": "x"}}"#),
+        FileKind::PolicyMetadata
+    );
+    assert_eq!(
+        kind(r#"{"FunctionUrl": "u", "AuthType": "NONE", "FunctionArn": "f"}"#),
+        FileKind::FunctionUrlConfig
+    );
+    assert_eq!(
+        kind(r#"{"FunctionName": "f", "FunctionArn": "a"}"#),
+        FileKind::Function
+    );
+    assert_eq!(
+        kind(r#"{"UserDetailList": []}"#),
+        FileKind::AuthorizationDetails
+    );
+    assert_eq!(kind(r#"{"Statement": []}"#), FileKind::PolicyDocument);
+    assert_eq!(kind("[1]"), FileKind::Unknown);
+}

@@ -1,0 +1,256 @@
+//! The account model: what rolecall understood from a dump — Lambda
+//! functions with their execution roles, resource policies, event source
+//! mappings and URLs, and the IAM users, groups, roles and policies around
+//! them. Every policy document is parsed and compiled once and shared.
+//!
+//! The model is source-agnostic: AWS CLI dumps fill it today, templates and
+//! plans later.
+
+mod iam;
+mod lambda;
+mod resolve;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use iam::{is_aws_managed_policy_arn, Group, ManagedPolicy, Role, User};
+pub use lambda::{
+    split_qualifier, unqualified_function_arn, Alias, EventSourceMapping, FileSystem, Function,
+    FunctionUrlConfig, ResourcePolicy, VpcConfig,
+};
+
+use crate::diagnostic::Diagnostic;
+use crate::eval::{CompiledPolicy, PolicyKind};
+use crate::policy::{DocumentEncoding, PolicyDocument};
+
+/// Where something was read: a file and a JSON pointer inside it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    /// Index into [`Account::sources`].
+    pub file: usize,
+    /// JSON pointer of the element in the file.
+    pub pointer: String,
+}
+
+/// One input file.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as given (or found while walking a folder).
+    pub path: String,
+    /// The file's text, kept to point findings at lines and columns.
+    pub text: Arc<str>,
+    /// What the file was recognised as.
+    pub kind: FileKind,
+}
+
+/// What a file holds, recognised from its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// `aws iam get-account-authorization-details`.
+    AuthorizationDetails,
+    /// `aws lambda list-functions` / `list-versions-by-function`.
+    FunctionList,
+    /// `aws lambda get-function` / `get-function-configuration`.
+    Function,
+    /// `aws lambda list-event-source-mappings` / `get-event-source-mapping`.
+    EventSourceMappings,
+    /// `aws lambda get-policy`.
+    FunctionPolicy,
+    /// `aws lambda get-function-url-config` / `list-function-url-configs`.
+    FunctionUrlConfig,
+    /// `aws lambda list-aliases`.
+    Aliases,
+    /// `aws iam get-role`.
+    Role,
+    /// `aws iam get-role-policy`.
+    RolePolicy,
+    /// `aws iam get-policy` (metadata of a managed policy).
+    PolicyMetadata,
+    /// `aws iam get-policy-version`.
+    PolicyVersion,
+    /// A bare policy document.
+    PolicyDocument,
+    /// Not understood (listed under skipped).
+    Unknown,
+}
+
+impl FileKind {
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::AuthorizationDetails => "iam get-account-authorization-details",
+            FileKind::FunctionList => "lambda list-functions",
+            FileKind::Function => "lambda get-function",
+            FileKind::EventSourceMappings => "lambda list-event-source-mappings",
+            FileKind::FunctionPolicy => "lambda get-policy",
+            FileKind::FunctionUrlConfig => "lambda get-function-url-config",
+            FileKind::Aliases => "lambda list-aliases",
+            FileKind::Role => "iam get-role",
+            FileKind::RolePolicy => "iam get-role-policy",
+            FileKind::PolicyMetadata => "iam get-policy",
+            FileKind::PolicyVersion => "iam get-policy-version",
+            FileKind::PolicyDocument => "policy document",
+            FileKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// Identifies a policy in [`Account::policies`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PolicyId(pub usize);
+
+/// Where a policy document came from and what it is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyOrigin {
+    /// An inline policy of a role, user or group.
+    Inline {
+        /// The owner's ARN.
+        owner: String,
+        /// The policy's name.
+        name: String,
+    },
+    /// A customer managed policy at its default version.
+    CustomerManaged {
+        /// The policy ARN.
+        arn: String,
+    },
+    /// An AWS managed policy: from the dump when it carried the document,
+    /// else from rolecall's embedded copy.
+    AwsManaged {
+        /// The policy ARN.
+        arn: String,
+        /// Whether the document is rolecall's embedded copy.
+        embedded: bool,
+    },
+    /// A role's trust policy.
+    Trust {
+        /// The role's ARN.
+        role: String,
+    },
+    /// A Lambda function's resource-based policy.
+    FunctionPolicy {
+        /// The function, version or alias ARN the policy is attached to.
+        target: String,
+    },
+    /// A policy document found on its own (a bare document, or a
+    /// `get-policy-version` output, which does not name its policy).
+    Standalone,
+}
+
+/// A policy document of the account, parsed and compiled once.
+#[derive(Clone, Debug)]
+pub struct PolicyRecord {
+    /// Its id.
+    pub id: PolicyId,
+    /// What it is.
+    pub origin: PolicyOrigin,
+    /// Where it was read (for embedded AWS managed policies: `None`).
+    pub source: Option<SourceRef>,
+    /// How it was written at `source`.
+    pub encoding: DocumentEncoding,
+    /// The parsed document (`None` if it could not be used at all), shared
+    /// by every record of the same text.
+    pub document: Option<Arc<PolicyDocument>>,
+    /// The compiled policy, shared by everything it applies to.
+    pub compiled: Arc<CompiledPolicy>,
+}
+
+impl PolicyRecord {
+    /// Problems found in the document.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        self.compiled.diagnostics()
+    }
+    /// The role it plays in evaluation.
+    pub fn kind(&self) -> PolicyKind {
+        self.compiled.kind()
+    }
+}
+
+/// Something a dump refers to but does not contain.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unresolved {
+    /// What is missing (`role`, `managed policy`, `function`).
+    pub what: &'static str,
+    /// Its ARN or name.
+    pub name: String,
+    /// Who refers to it.
+    pub referenced_by: String,
+    /// What this means for the analysis.
+    pub consequence: String,
+}
+
+/// A file that was not analysed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Skipped {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A problem in an input file: it was read only in part, or not at all.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IngestProblem {
+    /// The file.
+    pub path: String,
+    /// 1-based line and column, when known.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// JSON pointer of the element, when known.
+    pub pointer: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// Everything rolecall understood from one or more dumps (any number of
+/// accounts and regions).
+#[derive(Clone, Debug, Default)]
+pub struct Account {
+    /// The input files, in the order read.
+    pub sources: Vec<SourceFile>,
+    /// Every policy document, compiled.
+    pub policies: Vec<PolicyRecord>,
+    /// Functions by unqualified ARN.
+    pub functions: BTreeMap<String, Function>,
+    /// Roles by ARN.
+    pub roles: BTreeMap<String, Role>,
+    /// Users by ARN.
+    pub users: BTreeMap<String, User>,
+    /// Groups by ARN.
+    pub groups: BTreeMap<String, Group>,
+    /// Customer managed policies (and AWS managed ones the dump carried) by ARN.
+    pub managed_policies: BTreeMap<String, ManagedPolicy>,
+    /// Event source mappings by UUID.
+    pub event_source_mappings: BTreeMap<String, EventSourceMapping>,
+    /// Policy documents found on their own.
+    pub standalone_policies: Vec<PolicyId>,
+    /// References that could not be resolved.
+    pub unresolved: Vec<Unresolved>,
+    /// Files that were not analysed, and why.
+    pub skipped: Vec<Skipped>,
+    /// Problems in input files.
+    pub problems: Vec<IngestProblem>,
+}
+
+impl Account {
+    /// The policy with this id.
+    pub fn policy(&self, id: PolicyId) -> &PolicyRecord {
+        &self.policies[id.0]
+    }
+
+    /// The path of a source file.
+    pub fn source_path(&self, source: &SourceRef) -> &str {
+        self.sources
+            .get(source.file)
+            .map_or("", |s| s.path.as_str())
+    }
+
+    /// The function whose unqualified ARN is the given ARN with any
+    /// qualifier removed.
+    pub fn function_for(&self, arn: &str) -> Option<&Function> {
+        self.functions.get(unqualified_function_arn(arn))
+    }
+}

@@ -1,0 +1,96 @@
+//! Questions to the model that assemble the policies of a principal or a
+//! resource, ready for the evaluator.
+
+use std::sync::Arc;
+
+use super::{unqualified_function_arn, Account, PolicyId};
+use crate::eval::{CompiledPolicy, PolicySet};
+
+impl Account {
+    fn compiled(&self, id: PolicyId) -> Arc<CompiledPolicy> {
+        self.policy(id).compiled.clone()
+    }
+
+    fn managed_document(&self, arn: &str) -> Option<Arc<CompiledPolicy>> {
+        self.managed_policies
+            .get(arn)
+            .and_then(|p| p.document)
+            .map(|id| self.compiled(id))
+    }
+
+    /// The identity policies, in the order AWS lists them: inline, then
+    /// attached managed (for users, then each group's).
+    pub fn identity_policy_ids(&self, principal_arn: &str) -> Vec<PolicyId> {
+        let mut ids = Vec::new();
+        let managed = |arns: &[String], ids: &mut Vec<PolicyId>| {
+            ids.extend(
+                arns.iter()
+                    .filter_map(|arn| self.managed_policies.get(arn).and_then(|p| p.document)),
+            );
+        };
+        if let Some(role) = self.roles.get(principal_arn) {
+            ids.extend(role.inline_policies.values().copied());
+            managed(&role.attached_policies, &mut ids);
+        } else if let Some(user) = self.users.get(principal_arn) {
+            ids.extend(user.inline_policies.values().copied());
+            managed(&user.attached_policies, &mut ids);
+            for group in self
+                .groups
+                .values()
+                .filter(|g| user.groups.contains(&g.name) && same_account(&g.arn, &user.arn))
+            {
+                ids.extend(group.inline_policies.values().copied());
+                managed(&group.attached_policies, &mut ids);
+            }
+        }
+        ids
+    }
+
+    /// The policies a role or user brings to a request: identity policies
+    /// and permissions boundary.
+    pub fn principal_policies(&self, principal_arn: &str) -> PolicySet {
+        let boundary = self
+            .roles
+            .get(principal_arn)
+            .and_then(|r| r.permissions_boundary.as_deref())
+            .or_else(|| {
+                self.users
+                    .get(principal_arn)
+                    .and_then(|u| u.permissions_boundary.as_deref())
+            });
+        PolicySet {
+            identity: self
+                .identity_policy_ids(principal_arn)
+                .into_iter()
+                .map(|id| self.compiled(id))
+                .collect(),
+            boundary: boundary
+                .and_then(|arn| self.managed_document(arn))
+                .into_iter()
+                .collect(),
+            ..PolicySet::default()
+        }
+    }
+
+    /// The resource-based policy that governs a request on `resource`: the
+    /// function (or version, or alias) policy, or a role's trust policy.
+    pub fn resource_policy_ids(&self, resource: &str) -> Vec<PolicyId> {
+        if let Some(role) = self.roles.get(resource) {
+            return role.trust_policy.into_iter().collect();
+        }
+        let Some(function) = self.functions.get(unqualified_function_arn(resource)) else {
+            return Vec::new();
+        };
+        let qualifier = super::split_qualifier(resource).map(|(_, q)| q.to_owned());
+        function
+            .resource_policies
+            .get(&qualifier)
+            .map(|p| p.policy)
+            .into_iter()
+            .collect()
+    }
+}
+
+fn same_account(a: &str, b: &str) -> bool {
+    crate::arn::split(a).map(|p| p[4]) == crate::arn::split(b).map(|p| p[4])
+}
