@@ -39,6 +39,11 @@ pub struct CanArgs {
     /// The principal's permissions boundary.
     #[arg(long, value_name = "FILE")]
     boundary: Option<PathBuf>,
+    /// An account dump (folders and files of AWS CLI JSON output): the
+    /// principal's policies and the resource's policy come from it, in
+    /// addition to any policy files given (repeatable).
+    #[arg(long = "account", short = 'a', value_name = "PATH")]
+    accounts: Vec<PathBuf>,
     /// The session policy of a role or federated-user session.
     #[arg(long = "session-policy", value_name = "FILE")]
     session_policy: Option<PathBuf>,
@@ -105,6 +110,12 @@ pub fn run(args: CanArgs) -> anyhow::Result<u8> {
 
     let mut set = PolicySet::default();
     let mut sources = FileSources::default();
+    let mut incomplete = false;
+    if !args.accounts.is_empty() {
+        let account = crate::account_input::load(&args.accounts);
+        incomplete = crate::account_input::report_problems(&account);
+        add_from_account(&account, &principal, &args.resource, &mut set, &mut sources);
+    }
     let mut add = |kind: PolicyKind,
                    level: usize,
                    path: &std::path::Path,
@@ -245,7 +256,61 @@ pub fn run(args: CanArgs) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_FINDINGS);
     }
-    Ok(EXIT_OK)
+    Ok(if incomplete {
+        crate::EXIT_INCOMPLETE
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Adds the dump's policies of `principal` (for a session: of its role) and
+/// of `resource` to the set, remembering where each came from.
+fn add_from_account(
+    account: &policy_core::model::Account,
+    principal: &Principal,
+    resource: &str,
+    set: &mut PolicySet,
+    sources: &mut FileSources,
+) {
+    let principal_arn = match principal.kind() {
+        PrincipalType::AssumedRole => account
+            .roles
+            .values()
+            .find(|r| r.name == principal.name() && r.account == principal.account())
+            .map(|r| r.arn.clone())
+            .unwrap_or_else(|| principal.principal_arn()),
+        _ => principal.as_str().to_owned(),
+    };
+    let mut remember = |kind: PolicyKind, position: usize, id: policy_core::model::PolicyId| {
+        let record = account.policy(id);
+        let Some(source) = &record.source else { return };
+        let Some(file) = account.sources.get(source.file) else {
+            return;
+        };
+        sources.0.insert(
+            PolicyRef {
+                kind,
+                level: 0,
+                position,
+            },
+            PolicySource {
+                file: file.path.clone(),
+                text: file.text.clone(),
+                pointer: source.pointer.clone(),
+                encoding: record.encoding,
+            },
+        );
+    };
+    for id in account.identity_policy_ids(&principal_arn) {
+        remember(PolicyKind::Identity, set.identity.len(), id);
+        set.identity.push(account.policy(id).compiled.clone());
+    }
+    set.boundary
+        .extend(account.principal_policies(&principal_arn).boundary);
+    for id in account.resource_policy_ids(resource) {
+        remember(PolicyKind::Resource, set.resource.len(), id);
+        set.resource.push(account.policy(id).compiled.clone());
+    }
 }
 
 fn level_list<T>(levels: &mut Vec<Vec<T>>, level: usize) -> &mut Vec<T> {

@@ -3,10 +3,13 @@
 //! Only this binary prints; the libraries return values.
 #![forbid(unsafe_code)]
 
+mod account_input;
 mod can;
 mod eval;
 mod explain;
+mod inspect;
 mod policy_input;
+mod who_can;
 
 use std::process::ExitCode;
 
@@ -46,6 +49,10 @@ enum Command {
     Can(Box<can::CanArgs>),
     /// Decide a batch of cases (JSON lines in, one decision line out per case).
     Eval(eval::EvalArgs),
+    /// Show what rolecall understood from an account dump.
+    Inspect(inspect::InspectArgs),
+    /// List every principal allowed ACTION on RESOURCE in an account dump, with the conditions it needs.
+    WhoCan(who_can::WhoCanArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +60,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Can(args) => can::run(*args),
         Command::Eval(args) => eval::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::WhoCan(args) => who_can::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

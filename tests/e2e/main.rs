@@ -2,6 +2,7 @@
 //! command.
 #![allow(clippy::unwrap_used)]
 
+mod account;
 mod can;
 mod eval;
 

@@ -82,6 +82,15 @@ pub fn sniff(value: &Value) -> FileKind {
     FileKind::Unknown
 }
 
+/// Why a JSON file of an unknown kind is skipped.
+fn unknown_reason(value: &Value) -> String {
+    if value.get("AttachedPolicies").is_some() || value.get("PolicyNames").is_some() {
+        return "lists a role's policies without naming the role; dump `aws iam get-account-authorization-details` instead".to_owned();
+    }
+    "not an AWS CLI output rolecall reads (the formats are listed in `rolecall inspect --help`)"
+        .to_owned()
+}
+
 /// One file read from disk and parsed.
 struct LoadedFile {
     path: String,
@@ -221,7 +230,7 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
                 if kind == FileKind::Unknown {
                     builder.account.skipped.push(Skipped {
                         path: file.path,
-                        reason: "not an AWS CLI output rolecall reads (see the list of formats in `rolecall inspect --help`)".to_owned(),
+                        reason: unknown_reason(&value),
                     });
                     continue;
                 }

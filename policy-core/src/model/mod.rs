@@ -137,6 +137,34 @@ pub enum PolicyOrigin {
     Standalone,
 }
 
+/// How a policy is named in reports: `inline policy `orders-data` of
+/// `orders-api-role``, `AWS managed policy `AWSLambdaBasicExecutionRole``, …
+pub fn describe_origin(origin: &PolicyOrigin) -> String {
+    let last = |arn: &str| arn.rsplit(['/', ':']).next().unwrap_or(arn).to_owned();
+    match origin {
+        PolicyOrigin::Inline { owner, name } => {
+            format!("inline policy `{name}` of `{}`", last(owner))
+        }
+        PolicyOrigin::CustomerManaged { arn } => format!("managed policy `{}`", last(arn)),
+        PolicyOrigin::AwsManaged {
+            arn,
+            embedded: false,
+        } => format!("AWS managed policy `{}`", last(arn)),
+        PolicyOrigin::AwsManaged {
+            arn,
+            embedded: true,
+        } => {
+            format!("AWS managed policy `{}` (rolecall's copy)", last(arn))
+        }
+        PolicyOrigin::Trust { role } => format!("trust policy of `{}`", last(role)),
+        PolicyOrigin::FunctionPolicy { target } => {
+            let name = target.split(":function:").nth(1).unwrap_or(target);
+            format!("resource policy of `{name}`")
+        }
+        PolicyOrigin::Standalone => "policy document".to_owned(),
+    }
+}
+
 /// A policy document of the account, parsed and compiled once.
 #[derive(Clone, Debug)]
 pub struct PolicyRecord {

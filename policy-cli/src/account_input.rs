@@ -1,0 +1,32 @@
+//! Reading account dumps for `inspect`, `who-can` and `can --account`.
+
+use std::path::PathBuf;
+
+use policy_core::ingest::ingest;
+use policy_core::model::Account;
+use serde_json::Value;
+
+/// AWS managed policy documents the dump only names.
+fn embedded_aws_managed(_arn: &str) -> Option<Value> {
+    None
+}
+
+/// Reads every file under `paths`.
+pub fn load(paths: &[PathBuf]) -> Account {
+    ingest(paths, &embedded_aws_managed)
+}
+
+/// Prints the input problems on standard error, returning whether there were any.
+pub fn report_problems(account: &Account) -> bool {
+    for p in &account.problems {
+        let place = match (p.line, p.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", p.path),
+            _ => p.path.clone(),
+        };
+        eprintln!("error: {place}: {}", p.message);
+        if let Some(help) = &p.help {
+            eprintln!("  help: {help}");
+        }
+    }
+    !account.problems.is_empty()
+}
