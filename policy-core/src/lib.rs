@@ -15,7 +15,12 @@ pub mod diagnostic;
 pub mod eval;
 pub mod glob;
 pub mod ingest;
+pub mod lambda_needs;
+pub mod lint;
 pub mod locate;
 pub mod model;
 pub mod policy;
 pub mod suggest;
+
+#[doc(hidden)]
+pub use inventory;

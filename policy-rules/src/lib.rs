@@ -1,5 +1,11 @@
-//! rolecall's built-in rules, one module per rule.
-//!
-//! The rule engine lands with the `check` command; until then this crate only
-//! fixes its place in the workspace.
+//! rolecall's built-in rules, one module per rule. Each rule is declared
+//! with [`policy_core::declare_rule!`]: its doc comment is its documentation
+//! and the macro registers it with `inventory`.
 #![forbid(unsafe_code)]
+
+pub mod exr;
+pub mod rbp;
+
+/// Links this crate: the binary calls it so the linker keeps the
+/// registrations of every rule.
+pub fn link() {}

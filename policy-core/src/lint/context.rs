@@ -1,0 +1,312 @@
+//! What a rule can ask: the model, the evaluator, its options — and the
+//! questions several rules share, answered once here.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::access::principal_context;
+use crate::eval::{
+    CompiledPolicy, Decision, Evaluator, PolicyKind, PolicySet, Principal, Request, Response,
+    StatementOutcome,
+};
+use crate::model::{describe_origin, Account, Function, PolicyId, SourceRef};
+
+use super::Location;
+
+/// One permission a function needs: an action on a concrete resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequiredAccess {
+    /// The action.
+    pub action: String,
+    /// The resource ARN the service authorises it on (or `*`).
+    pub resource: String,
+}
+
+impl RequiredAccess {
+    /// `action` on `resource`.
+    pub fn new(action: &str, resource: impl Into<String>) -> Self {
+        RequiredAccess {
+            action: action.to_owned(),
+            resource: resource.into(),
+        }
+    }
+}
+
+/// A required permission the role lacks.
+#[derive(Clone, Debug)]
+pub struct Missing {
+    /// What was asked.
+    pub access: RequiredAccess,
+    /// `ImplicitDeny` or `ExplicitDeny`.
+    pub decision: Decision,
+    /// The Deny statement that denied it, described, if one did.
+    pub denied_by: Option<String>,
+    /// The full evaluator answer.
+    pub response: Response,
+}
+
+/// The rule's view of the run.
+pub struct Context<'a> {
+    /// The account model.
+    pub account: &'a Account,
+    /// The evaluator.
+    pub evaluator: &'a Evaluator,
+    /// The rule's options from the configuration (`[rules.options.CODE]`), or `Null`.
+    pub options: &'a Value,
+}
+
+impl<'a> Context<'a> {
+    /// A context over `account`.
+    pub fn new(account: &'a Account, evaluator: &'a Evaluator, options: &'a Value) -> Self {
+        Context {
+            account,
+            evaluator,
+            options,
+        }
+    }
+
+    /// The principal a function's code runs as — its execution role's
+    /// session named after the function — with the role's policies, or
+    /// `None` when the role is not in the dump.
+    pub fn execution_role(&self, function: &Function) -> Option<(Principal, PolicySet)> {
+        let role_arn = function.role.as_deref()?;
+        let role = self.account.roles.get(role_arn)?;
+        let session = format!(
+            "arn:aws:sts::{}:assumed-role/{}/{}",
+            role.account, role.name, function.name
+        );
+        let principal = Principal::parse(&session).ok()?;
+        Some((principal, self.account.principal_policies(role_arn)))
+    }
+
+    /// A role as a principal (standing for its sessions) with its policies.
+    pub fn role_principal(&self, role: &crate::model::Role) -> Option<(Principal, PolicySet)> {
+        let principal = Principal::parse(&role.arn).ok()?;
+        Some((principal, self.account.principal_policies(&role.arn)))
+    }
+
+    /// Whether the role may do `access` (with the context AWS derives).
+    pub fn role_allows(&self, role: &crate::model::Role, access: &RequiredAccess) -> bool {
+        self.role_principal(role)
+            .is_some_and(|(principal, policies)| {
+                self.decide(&principal, &policies, access).decision == Decision::Allow
+            })
+    }
+
+    /// The functions whose execution role is `role_arn`.
+    pub fn functions_using(&self, role_arn: &str) -> Vec<&'a Function> {
+        self.account
+            .functions
+            .values()
+            .filter(|f| f.role.as_deref() == Some(role_arn))
+            .collect()
+    }
+
+    /// Asks the resource policy `policy` whether `principal` may do `action`
+    /// on `target`, with `context` (plus what AWS derives from the
+    /// principal). The caller's own side is assumed to allow: the question
+    /// is what the resource policy lets in.
+    pub fn ask_resource_policy(
+        &self,
+        policy: PolicyId,
+        principal: &str,
+        action: &str,
+        target: &str,
+        context: &[(&str, &str)],
+    ) -> Option<Response> {
+        let principal = Principal::parse(principal).ok()?;
+        let mut request_context = principal_context(&principal);
+        for (key, value) in context {
+            request_context.insert(key, crate::eval::ContextValue::Single((*value).to_owned()));
+        }
+        let policies = PolicySet {
+            identity: vec![allow_everything()],
+            resource: vec![self.account.policy(policy).compiled.clone()],
+            ..PolicySet::default()
+        };
+        let request = Request {
+            principal: &principal,
+            action,
+            resource: target,
+            resource_account: None,
+            context: &request_context,
+        };
+        Some(self.evaluator.evaluate(&request, &policies))
+    }
+
+    /// Asks whether `principal` may do `access` under `policies`, with the
+    /// context AWS derives from the principal.
+    pub fn decide(
+        &self,
+        principal: &Principal,
+        policies: &PolicySet,
+        access: &RequiredAccess,
+    ) -> Response {
+        let mut context = principal_context(principal);
+        // The execution role's ARN with its path, which the session ARN lacks.
+        if let Some(role) = self
+            .account
+            .roles
+            .values()
+            .find(|r| r.name == principal.name() && r.account == principal.account())
+        {
+            context.insert(
+                "aws:PrincipalArn",
+                crate::eval::ContextValue::Single(role.arn.clone()),
+            );
+        }
+        let request = Request {
+            principal,
+            action: &access.action,
+            resource: &access.resource,
+            resource_account: None,
+            context: &context,
+        };
+        self.evaluator.evaluate(&request, policies)
+    }
+
+    /// The permissions in `required` that the function's execution role
+    /// lacks; empty when it has them all or when the role is not in the dump.
+    pub fn missing_access(&self, function: &Function, required: &[RequiredAccess]) -> Vec<Missing> {
+        let Some((principal, policies)) = self.execution_role(function) else {
+            return Vec::new();
+        };
+        let identity_ids = function
+            .role
+            .as_deref()
+            .map(|arn| self.account.identity_policy_ids(arn))
+            .unwrap_or_default();
+        required
+            .iter()
+            .filter_map(|access| {
+                let response = self.decide(&principal, &policies, access);
+                if response.decision == Decision::Allow {
+                    return None;
+                }
+                let denied_by = response.deciding.first().map(|at| {
+                    self.describe_statement(
+                        at.policy.kind,
+                        &identity_ids,
+                        at.policy.position,
+                        at.statement,
+                    )
+                });
+                Some(Missing {
+                    access: access.clone(),
+                    decision: response.decision,
+                    denied_by,
+                    response,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether an Allow statement for the action exists that failed only on
+    /// its conditions (useful to explain a near miss).
+    pub fn near_miss(response: &Response) -> bool {
+        response
+            .statements
+            .iter()
+            .any(|s| matches!(s.outcome, StatementOutcome::ConditionFailed { .. }))
+    }
+
+    fn describe_statement(
+        &self,
+        kind: PolicyKind,
+        identity_ids: &[PolicyId],
+        position: usize,
+        statement: usize,
+    ) -> String {
+        match (kind, identity_ids.get(position)) {
+            (PolicyKind::Identity, Some(id)) => {
+                let record = self.account.policy(*id);
+                let sid = record
+                    .document
+                    .as_deref()
+                    .and_then(|d| d.statements.iter().find(|s| s.index == statement))
+                    .and_then(|s| s.sid.clone());
+                match sid {
+                    Some(sid) => format!("{} (Sid `{sid}`)", describe_origin(&record.origin)),
+                    None => format!(
+                        "{} (statement {statement})",
+                        describe_origin(&record.origin)
+                    ),
+                }
+            }
+            _ => format!("{kind} policy, statement {statement}"),
+        }
+    }
+
+    /// Where `source` is in the input.
+    pub fn location(&self, source: Option<&SourceRef>) -> Option<Location> {
+        let source = source?;
+        Location::of(
+            self.account,
+            source,
+            crate::policy::DocumentEncoding::Object,
+            "",
+        )
+    }
+
+    /// Where an element of a policy document is (`inner` is a pointer inside
+    /// the document, e.g. `/Statement/2`).
+    pub fn policy_location(&self, policy: PolicyId, inner: &str) -> Option<Location> {
+        let record = self.account.policy(policy);
+        Location::of(
+            self.account,
+            record.source.as_ref()?,
+            record.encoding,
+            inner,
+        )
+    }
+
+    /// The compiled policies of a set of ids.
+    pub fn compiled(&self, ids: &[PolicyId]) -> Vec<Arc<CompiledPolicy>> {
+        ids.iter()
+            .map(|id| self.account.policy(*id).compiled.clone())
+            .collect()
+    }
+
+    /// A string option of the rule, or a list of strings.
+    pub fn option_strings(&self, key: &str) -> Vec<String> {
+        match self.options.get(key) {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `` `sqs:ReceiveMessage`, `sqs:DeleteMessage` `` — the missing actions,
+/// with the deny that blocked any of them.
+pub fn describe_missing(missing: &[Missing]) -> String {
+    let mut actions: Vec<String> = Vec::new();
+    for m in missing {
+        let entry = match &m.denied_by {
+            Some(by) if m.decision == Decision::ExplicitDeny => {
+                format!("`{}` (denied by {by})", m.access.action)
+            }
+            _ => format!("`{}`", m.access.action),
+        };
+        if !actions.contains(&entry) {
+            actions.push(entry);
+        }
+    }
+    actions.join(", ")
+}
+
+/// An identity policy allowing everything: stands for a caller whose own
+/// policies are outside the dump.
+fn allow_everything() -> Arc<CompiledPolicy> {
+    static POLICY: std::sync::OnceLock<Arc<CompiledPolicy>> = std::sync::OnceLock::new();
+    POLICY
+        .get_or_init(|| {
+            let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+            Arc::new(CompiledPolicy::from_value(&document, PolicyKind::Identity))
+        })
+        .clone()
+}

@@ -1,0 +1,92 @@
+//! Runs the enabled rules over the model in parallel, deterministically.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::{Context, Finding, Findings, Rule, Severity};
+use crate::eval::Evaluator;
+use crate::model::Account;
+
+/// Which rules run, with what severity and options.
+#[derive(Default)]
+pub struct RuleSelection {
+    /// The enabled rules.
+    pub rules: Vec<&'static dyn Rule>,
+    /// Severity overrides by code — applied here, in one place.
+    pub severity: HashMap<String, Severity>,
+    /// Options by code.
+    pub options: HashMap<String, Value>,
+    /// Where each rule comes from (`builtin` unless listed: plugin name).
+    pub sources: HashMap<String, String>,
+}
+
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Function(&'a crate::model::Function),
+    Role(&'a crate::model::Role),
+    ResourcePolicy(&'a crate::model::Function, &'a crate::model::ResourcePolicy),
+    Policy(&'a crate::model::PolicyRecord),
+    Account,
+}
+
+/// Runs every selected rule over the account. The result is sorted, so it
+/// is the same for any number of threads (run inside a rayon pool to choose
+/// the number).
+pub fn run(account: &Account, selection: &RuleSelection) -> Vec<Finding> {
+    let evaluator = Evaluator::new();
+    let mut targets: Vec<Target<'_>> = Vec::new();
+    targets.extend(account.functions.values().map(Target::Function));
+    targets.extend(account.roles.values().map(Target::Role));
+    for function in account.functions.values() {
+        targets.extend(
+            function
+                .resource_policies
+                .values()
+                .map(|p| Target::ResourcePolicy(function, p)),
+        );
+    }
+    targets.extend(account.policies.iter().map(Target::Policy));
+    targets.push(Target::Account);
+    let null = Value::Null;
+    let mut findings: Vec<Finding> = selection
+        .rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let meta = rule.meta();
+            let options = selection.options.get(meta.code).unwrap_or(&null);
+            let cx = Context::new(account, &evaluator, options);
+            let source = selection
+                .sources
+                .get(meta.code)
+                .map_or("builtin", String::as_str);
+            targets
+                .iter()
+                .map(|target| {
+                    let mut out = Findings::new(meta, source);
+                    match *target {
+                        Target::Function(f) => rule.check_function(&cx, f, &mut out),
+                        Target::Role(r) => rule.check_role(&cx, r, &mut out),
+                        Target::ResourcePolicy(f, p) => {
+                            rule.check_resource_policy(&cx, f, p, &mut out)
+                        }
+                        Target::Policy(p) => rule.check_policy(&cx, p, &mut out),
+                        Target::Account => rule.check_account(&cx, &mut out),
+                    }
+                    out.into_vec()
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flatten()
+        })
+        .collect();
+    for finding in &mut findings {
+        if let Some(severity) = selection.severity.get(&finding.code) {
+            finding.severity = *severity;
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    findings
+}

@@ -1,0 +1,155 @@
+//! The one finding model every rule reports into and every renderer reads.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::locate::locate;
+use crate::model::{Account, SourceRef};
+use crate::policy::DocumentEncoding;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Least-privilege advice.
+    Info,
+    /// Risky, or wrong by best practice.
+    Warning,
+    /// The function is broken or exposed now.
+    Error,
+}
+
+impl Severity {
+    /// `info`, `warning`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Reads `info`, `warning` or `error`.
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of problem a rule finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Broken: the function cannot do what its configuration needs.
+    Correctness,
+    /// Dangerous: too much access, to the function or to others.
+    Security,
+    /// Sloppy: works, but against best practice or least privilege.
+    BestPractice,
+}
+
+impl Category {
+    /// `correctness`, `security`, `best-practice`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Security => "security",
+            Category::BestPractice => "best-practice",
+        }
+    }
+}
+
+/// Where a finding points.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// The file.
+    pub file: String,
+    /// JSON pointer of the element in the file.
+    pub pointer: String,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// For a policy written as a string inside the file: the pointer inside
+    /// the policy document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer_in_document: Option<String>,
+}
+
+impl Location {
+    /// The location of `source` in the account's files; `inner` is a pointer
+    /// inside a policy document found there.
+    pub fn of(
+        account: &Account,
+        source: &SourceRef,
+        encoding: DocumentEncoding,
+        inner: &str,
+    ) -> Option<Location> {
+        let file = account.sources.get(source.file)?;
+        let (pointer, pointer_in_document) = match encoding {
+            DocumentEncoding::Object => (format!("{}{inner}", source.pointer), None),
+            _ => (
+                source.pointer.clone(),
+                (!inner.is_empty()).then(|| inner.to_owned()),
+            ),
+        };
+        let at = locate(&file.text, &pointer);
+        Some(Location {
+            file: file.path.clone(),
+            pointer,
+            line: at.map(|l| l.line),
+            column: at.map(|l| l.column),
+            pointer_in_document,
+        })
+    }
+}
+
+/// One problem found by a rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule's code (`EXR004`; plugins: `acme/ABC001`).
+    pub code: String,
+    /// The rule's name (`event-source-not-readable`).
+    pub rule: String,
+    /// Severity after configuration overrides.
+    pub severity: Severity,
+    /// The rule's category.
+    pub category: Category,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// The ARN the finding is about.
+    pub resource: String,
+    /// Where in the input.
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The evaluator's reasons, when the finding came from a decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<serde_json::Value>,
+    /// `builtin` or the plugin's name.
+    pub source: String,
+}
+
+impl Finding {
+    /// The order findings are reported in: by resource, then file position,
+    /// then code, then message — independent of thread scheduling.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.resource,
+            self.location.as_ref().map(|l| (&l.file, l.line, l.column)),
+            &self.code,
+            &self.message,
+        )
+    }
+}

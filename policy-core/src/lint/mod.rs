@@ -1,0 +1,206 @@
+//! The rule engine: rules are small stateless types whose doc comment is
+//! their documentation; they ask the evaluator through [`Context`] and
+//! report into one [`Finding`] model; the engine runs every enabled rule in
+//! parallel and returns findings in a deterministic order.
+
+mod context;
+mod engine;
+mod finding;
+
+pub use context::{describe_missing, Context, Missing, RequiredAccess};
+pub use engine::{run, RuleSelection};
+pub use finding::{Category, Finding, Location, Severity};
+
+use crate::model::{Function, PolicyRecord, ResourcePolicy, Role};
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code: family prefix and number (`EXR004`).
+    pub code: &'static str,
+    /// Stable name (`event-source-not-readable`).
+    pub name: &'static str,
+    /// What kind of problem it finds.
+    pub category: Category,
+    /// Severity unless configured otherwise.
+    pub default_severity: Severity,
+    /// One line: what fires it.
+    pub summary: &'static str,
+    /// The full documentation (Markdown: what it does, why, example, fix).
+    pub docs: &'static str,
+}
+
+/// A rule. Built-in rules and plugin rules implement the same trait.
+/// Every method has an empty default; a rule implements the ones it needs.
+pub trait Rule: Send + Sync + 'static {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Called once per Lambda function.
+    fn check_function(&self, _cx: &Context<'_>, _function: &Function, _out: &mut Findings) {}
+    /// Called once per IAM role.
+    fn check_role(&self, _cx: &Context<'_>, _role: &Role, _out: &mut Findings) {}
+    /// Called once per resource-based policy of a function (or version, or alias).
+    fn check_resource_policy(
+        &self,
+        _cx: &Context<'_>,
+        _function: &Function,
+        _policy: &ResourcePolicy,
+        _out: &mut Findings,
+    ) {
+    }
+    /// Called once per policy document of any kind.
+    fn check_policy(&self, _cx: &Context<'_>, _policy: &PolicyRecord, _out: &mut Findings) {}
+    /// Called once per run, for checks across entities.
+    fn check_account(&self, _cx: &Context<'_>, _out: &mut Findings) {}
+}
+
+/// A registered built-in rule (see [`declare_rule!`]).
+pub struct RuleRegistration(pub &'static dyn Rule);
+
+inventory::collect!(RuleRegistration);
+
+/// Every built-in rule linked into the binary, sorted by code.
+///
+/// Fails when two rules share a code or a name.
+pub fn builtin_rules() -> Result<Vec<&'static dyn Rule>, String> {
+    let mut rules: Vec<&'static dyn Rule> = inventory::iter::<RuleRegistration>
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    rules.sort_by_key(|r| r.meta().code);
+    for pair in rules.windows(2) {
+        if pair[0].meta().code == pair[1].meta().code {
+            return Err(format!(
+                "two rules share the code `{}`",
+                pair[0].meta().code
+            ));
+        }
+    }
+    let mut names: Vec<&str> = rules.iter().map(|r| r.meta().name).collect();
+    names.sort_unstable();
+    for pair in names.windows(2) {
+        if pair[0] == pair[1] {
+            return Err(format!("two rules share the name `{}`", pair[0]));
+        }
+    }
+    Ok(rules)
+}
+
+/// Where a rule's findings go. Rules never format output: they state what is
+/// wrong, where, and how to fix it.
+pub struct Findings {
+    meta: &'static RuleMeta,
+    source: String,
+    findings: Vec<Finding>,
+}
+
+impl Findings {
+    /// A sink for one rule's findings.
+    pub fn new(meta: &'static RuleMeta, source: impl Into<String>) -> Self {
+        Findings {
+            meta,
+            source: source.into(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports a finding about `resource`.
+    pub fn report(
+        &mut self,
+        resource: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.findings.push(Finding {
+            code: self.meta.code.to_owned(),
+            rule: self.meta.name.to_owned(),
+            severity: self.meta.default_severity,
+            category: self.meta.category,
+            message: message.into(),
+            resource: resource.into(),
+            location: None,
+            help: None,
+            explanation: None,
+            source: self.source.clone(),
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    /// The findings reported so far.
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+impl Finding {
+    /// Sets where the finding points.
+    pub fn at(&mut self, location: Option<Location>) -> &mut Self {
+        self.location = location;
+        self
+    }
+    /// Sets the fix.
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+    /// Sets the evaluator's reasons.
+    pub fn explain(&mut self, explanation: serde_json::Value) -> &mut Self {
+        self.explanation = Some(explanation);
+        self
+    }
+    /// Overrides the severity for this finding (e.g. an info-level part of a rule).
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Declares a built-in rule: a unit struct whose doc comment is the rule's
+/// documentation, its metadata, and its registration.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct RoleMissing {
+///         code: "EXR001",
+///         name: "role-missing",
+///         category: Correctness,
+///         severity: Error,
+///         summary: "the function's execution role is not in the dump",
+///     }
+/// }
+/// impl Rule for RoleMissing { fn meta(&self) -> &'static RuleMeta { &Self::META } ... }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $rule_name:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            /// The rule's metadata.
+            pub const META: $crate::lint::RuleMeta = $crate::lint::RuleMeta {
+                code: $code,
+                name: $rule_name,
+                category: $crate::lint::Category::$category,
+                default_severity: $crate::lint::Severity::$severity,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+
+        $crate::inventory::submit! {
+            $crate::lint::RuleRegistration(&$name)
+        }
+    };
+}
