@@ -5,10 +5,14 @@
 
 mod account_input;
 mod can;
+mod check;
+mod config;
 mod eval;
 mod explain;
 mod inspect;
 mod policy_input;
+mod render;
+mod rules;
 mod who_can;
 
 use std::process::ExitCode;
@@ -17,7 +21,9 @@ use clap::{Parser, Subcommand};
 
 // The built-in rules register themselves with `inventory`; naming the crate
 // keeps the linker from dropping them.
-use policy_rules as _;
+fn link_rules() {
+    policy_rules::link();
+}
 
 // rolecall allocates many small strings while reading policies; mimalloc
 // handles that pattern far better than the system allocator.
@@ -45,6 +51,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Find what is broken, dangerous or sloppy in the Lambda permissions of account dumps.
+    Check(Box<check::CheckArgs>),
     /// Decide one request: is PRINCIPAL allowed ACTION on RESOURCE under these policies?
     Can(Box<can::CanArgs>),
     /// Decide a batch of cases (JSON lines in, one decision line out per case).
@@ -53,15 +61,20 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// List every principal allowed ACTION on RESOURCE in an account dump, with the conditions it needs.
     WhoCan(who_can::WhoCanArgs),
+    /// List the rules, or print one rule's documentation.
+    Rules(rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
+    link_rules();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => check::run(*args),
         Command::Can(args) => can::run(*args),
         Command::Eval(args) => eval::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::WhoCan(args) => who_can::run(args),
+        Command::Rules(args) => rules::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

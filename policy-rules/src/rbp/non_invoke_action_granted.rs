@@ -75,7 +75,11 @@ impl Rule for NonInvokeActionGranted {
             }
         }
         principals.dedup();
+        let mut anyone_reported = false;
         for principal in principals {
+            if anyone_reported && principal == STRANGER {
+                continue;
+            }
             let granted: Vec<&str> = TAKEOVER
                 .iter()
                 .copied()
@@ -88,7 +92,10 @@ impl Rule for NonInvokeActionGranted {
                 continue;
             }
             let who = match principal.as_str() {
-                "anonymous" => "anyone".to_owned(),
+                "anonymous" => {
+                    anyone_reported = true;
+                    "anyone".to_owned()
+                }
                 STRANGER => "any AWS account".to_owned(),
                 other => format!("`{other}`"),
             };

@@ -1,0 +1,192 @@
+//! `rolecall check [PATH ...]`: every Lambda permission problem in a dump.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use policy_core::lint::{builtin_rules, Finding, Rule, RuleSelection, Severity};
+
+use crate::config::{self, resolve_selector, Config};
+use crate::render::{self, Report};
+use crate::{account_input, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK};
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Account dumps (folders and files of AWS CLI JSON output) and policy files.
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Configuration file (default: ./rolecall.toml when present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Run only these rules: codes, names or prefixes, comma-separated (`EXR`, `RBP006`, `public-invoke`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<String>,
+    /// Do not run these rules (codes, names or prefixes).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+    let rules = builtin_rules().map_err(anyhow::Error::msg)?;
+    let mut errors: Vec<String> = Vec::new();
+
+    let config_path = args.config.clone().or_else(|| {
+        let default = PathBuf::from("rolecall.toml");
+        default.is_file().then_some(default)
+    });
+    let config = match &config_path {
+        Some(path) => {
+            let (config, problems) = config::load(path, &rules);
+            errors.extend(problems.iter().map(ToString::to_string));
+            config
+        }
+        None => Config::default(),
+    };
+    let selection = select(&rules, &config, &args, &mut errors);
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("cannot start worker threads")?;
+    let account = pool.install(|| account_input::load(&args.paths));
+    for p in &account.problems {
+        let place = match (p.line, p.column) {
+            (Some(line), Some(column)) => format!("{}:{line}:{column}", p.path),
+            _ => p.path.clone(),
+        };
+        errors.push(match &p.help {
+            Some(help) => format!("{place}: {}\n  help: {help}", p.message),
+            None => format!("{place}: {}", p.message),
+        });
+    }
+    let mut findings = pool.install(|| policy_core::lint::run(&account, &selection));
+    let mut suppressed = Vec::new();
+    findings.retain(|f| {
+        match config
+            .suppress
+            .iter()
+            .find(|s| s.code == f.code && s.resource.is_match(&f.resource))
+        {
+            Some(s) => {
+                suppressed.push((f.code.clone(), f.resource.clone(), s.reason.clone()));
+                false
+            }
+            None => true,
+        }
+    });
+
+    let report = Report {
+        findings: &findings,
+        suppressed: &suppressed,
+        rules: &selection.rules,
+        skipped: account
+            .skipped
+            .iter()
+            .map(|s| (s.path.clone(), s.reason.clone()))
+            .collect(),
+        errors: errors.clone(),
+    };
+    let colour = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        Format::Human => render::human::render(&report, &account, colour),
+        Format::Json => render::json::document(&report),
+        Format::Jsonl => render::json::lines(&report),
+        Format::Sarif => render::sarif::document(&report),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?,
+        None => print!("{text}"),
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    Ok(exit_code(&findings, args.fail_on, !errors.is_empty()))
+}
+
+fn select(
+    rules: &[&'static dyn Rule],
+    config: &Config,
+    args: &CheckArgs,
+    errors: &mut Vec<String>,
+) -> RuleSelection {
+    let mut resolve = |selectors: &[String]| -> Vec<String> {
+        let mut codes = Vec::new();
+        for s in selectors {
+            match resolve_selector(s, rules) {
+                Ok(found) => codes.extend(found),
+                Err(message) => errors.push(message),
+            }
+        }
+        codes
+    };
+    let select = if args.select.is_empty() {
+        config.select.clone()
+    } else {
+        resolve(&args.select)
+    };
+    let mut ignore = resolve(&args.ignore);
+    ignore.extend(config.ignore.iter().cloned());
+    let enabled = rules
+        .iter()
+        .copied()
+        .filter(|r| {
+            (select.is_empty() && args.select.is_empty())
+                || select.iter().any(|c| c == r.meta().code)
+        })
+        .filter(|r| !ignore.iter().any(|c| c == r.meta().code))
+        .collect();
+    RuleSelection {
+        rules: enabled,
+        severity: config.severity.clone(),
+        options: config.options.clone(),
+        sources: Default::default(),
+    }
+}
+
+fn exit_code(findings: &[Finding], fail_on: FailOn, incomplete: bool) -> u8 {
+    if incomplete {
+        return EXIT_INCOMPLETE;
+    }
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    match threshold {
+        Some(t) if findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }
+}

@@ -1,0 +1,118 @@
+//! `--format human`: findings grouped by the function (or role) they are
+//! about, each with the offending source line, a marker under it, and the fix.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use policy_core::lint::{Finding, Severity};
+use policy_core::model::Account;
+
+use super::Report;
+
+struct Style {
+    colour: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn severity(&self, severity: Severity) -> String {
+        match severity {
+            Severity::Error => self.paint("1;31", "error"),
+            Severity::Warning => self.paint("1;33", "warning"),
+            Severity::Info => self.paint("1;36", "info"),
+        }
+    }
+}
+
+/// The function or role a finding is about, for grouping.
+fn group_of(account: &Account, finding: &Finding) -> String {
+    if let Some(function) = account.function_for(&finding.resource) {
+        return format!("function {}", function.name);
+    }
+    if let Some(role) = account.roles.get(&finding.resource) {
+        return format!("role {}", role.name);
+    }
+    finding.resource.clone()
+}
+
+fn source_line<'a>(account: &'a Account, file: &str, line: usize) -> Option<&'a str> {
+    let source = account.sources.iter().find(|s| s.path == file)?;
+    source.text.lines().nth(line.checked_sub(1)?)
+}
+
+pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
+    let style = Style { colour };
+    let mut out = String::new();
+    let mut groups: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    for finding in report.findings {
+        groups
+            .entry(group_of(account, finding))
+            .or_default()
+            .push(finding);
+    }
+    for (group, findings) in &groups {
+        let _ = writeln!(out, "{}", style.paint("1", group));
+        for f in findings {
+            let _ = writeln!(
+                out,
+                "  {}[{}] {}",
+                style.severity(f.severity),
+                f.code,
+                f.message
+            );
+            if let Some(location) = &f.location {
+                let mut at = location.file.clone();
+                if let (Some(line), Some(column)) = (location.line, location.column) {
+                    let _ = write!(at, ":{line}:{column}");
+                }
+                if let Some(inner) = &location.pointer_in_document {
+                    let _ = write!(at, " (in the policy string, at {inner})");
+                }
+                let _ = writeln!(out, "    {} {at}", style.paint("34", "-->"));
+                if let (Some(line), Some(column)) = (location.line, location.column) {
+                    if let Some(text) = source_line(account, &location.file, line) {
+                        let shown: String = text.chars().take(160).collect();
+                        let width = line.to_string().len();
+                        let _ = writeln!(
+                            out,
+                            "    {:>width$} {} {shown}",
+                            line,
+                            style.paint("34", "|")
+                        );
+                        let pad = " ".repeat(column.saturating_sub(1).min(160));
+                        let _ = writeln!(
+                            out,
+                            "    {:>width$} {} {pad}{}",
+                            "",
+                            style.paint("34", "|"),
+                            style.paint("1;31", "^")
+                        );
+                    }
+                }
+            }
+            if let Some(help) = &f.help {
+                let _ = writeln!(out, "    {} {help}", style.paint("1", "= help:"));
+            }
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(
+        out,
+        "{} error(s), {} warning(s), {} info{}",
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+        if report.suppressed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} suppressed", report.suppressed.len())
+        }
+    );
+    out
+}

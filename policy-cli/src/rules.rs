@@ -1,0 +1,65 @@
+//! `rolecall rules [CODE|NAME]`: the catalog, or one rule's documentation.
+
+use clap::Args;
+use policy_core::lint::builtin_rules;
+
+use crate::config::resolve_selector;
+use crate::{EXIT_INCOMPLETE, EXIT_OK};
+
+#[derive(Args)]
+pub struct RulesArgs {
+    /// A rule code, name or prefix; without it, every rule is listed.
+    rule: Option<String>,
+}
+
+pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
+    let rules = builtin_rules().map_err(anyhow::Error::msg)?;
+    let Some(selector) = args.rule else {
+        for r in &rules {
+            let m = r.meta();
+            println!(
+                "{:<7} {:<7} {:<34} {}",
+                m.code,
+                m.default_severity.as_str(),
+                m.name,
+                m.summary
+            );
+        }
+        return Ok(EXIT_OK);
+    };
+    match resolve_selector(&selector, &rules) {
+        Ok(codes) => {
+            for (i, code) in codes.iter().enumerate() {
+                let Some(rule) = rules.iter().find(|r| r.meta().code == code) else {
+                    continue;
+                };
+                let m = rule.meta();
+                if i > 0 {
+                    println!();
+                }
+                println!(
+                    "# {} {} ({}, {})\n",
+                    m.code,
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.category.as_str()
+                );
+                println!("{}", m.summary);
+                println!(
+                    "\n{}",
+                    m.docs
+                        .lines()
+                        .map(str::trim_start)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                        .trim_end()
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Ok(EXIT_INCOMPLETE)
+        }
+    }
+}
