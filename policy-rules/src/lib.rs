@@ -3,6 +3,7 @@
 //! and the macro registers it with `inventory`.
 #![forbid(unsafe_code)]
 
+pub mod docs;
 pub mod exr;
 pub mod rbp;
 

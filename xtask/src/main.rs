@@ -21,8 +21,9 @@ fn main() -> Result<()> {
     match task {
         "ci" => ci(),
         "bench" => bench::run(rest),
+        "docs" => docs(),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <task>\n\ntasks:\n  ci      format check, clippy -D warnings, all tests\n  bench   evaluator micro-benchmark and `rolecall eval` throughput [--cases N]");
+            println!("usage: cargo xtask <task>\n\ntasks:\n  ci      format check, clippy -D warnings, all tests\n  bench   evaluator micro-benchmark and `rolecall eval` throughput [--cases N]\n  docs    regenerate docs/rules.md and docs/rules/CODE.md from the rules");
             Ok(())
         }
         other => bail!("unknown task `{other}`; run `cargo xtask help`"),
@@ -49,6 +50,21 @@ pub fn cargo(args: &[&str]) -> Result<()> {
     if !status.success() {
         bail!("`cargo {}` failed ({status})", args.join(" "));
     }
+    Ok(())
+}
+
+/// Regenerates the rule reference from the rules' metadata.
+fn docs() -> Result<()> {
+    policy_rules::link();
+    let files = policy_rules::docs::render().map_err(anyhow::Error::msg)?;
+    for (path, content) in &files {
+        let full = root().join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&full, content).with_context(|| format!("cannot write `{path}`"))?;
+    }
+    eprintln!("xtask docs: wrote {} files", files.len());
     Ok(())
 }
 
