@@ -4,6 +4,7 @@
 
 mod account;
 mod can;
+mod check;
 mod eval;
 
 use std::path::PathBuf;

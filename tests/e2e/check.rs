@@ -1,0 +1,276 @@
+//! `rolecall check`: formats, determinism, configuration, exit codes.
+
+use serde_json::Value;
+
+use crate::{fixture, rolecall, stderr_of, stdout_of};
+
+fn check(args: &[&str]) -> std::process::Output {
+    rolecall()
+        .arg("check")
+        .args(args)
+        .arg(fixture("aws-cli-moto"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn json_report_shape() {
+    let output = check(&["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "errors found: exit 1");
+    let v: Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "rolecall");
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(
+        v["summary"]["error"].as_u64().unwrap() as usize,
+        findings.iter().filter(|f| f["severity"] == "error").count()
+    );
+    let exr004 = findings.iter().find(|f| f["code"] == "EXR004").unwrap();
+    assert_eq!(exr004["rule"], "event-source-not-readable");
+    assert_eq!(exr004["category"], "correctness");
+    assert_eq!(exr004["source"], "builtin");
+    assert!(exr004["message"]
+        .as_str()
+        .unwrap()
+        .contains("`sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes`"));
+    assert!(exr004["message"]
+        .as_str()
+        .unwrap()
+        .contains("arn:aws:sqs:us-east-1:123456789012:orders-queue"));
+    assert!(exr004["location"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("lambda_list-event-source-mappings.json"));
+    assert!(exr004["location"]["line"].as_u64().is_some());
+    let rbp001 = findings.iter().find(|f| f["code"] == "RBP001").unwrap();
+    assert_eq!(rbp001["location"]["pointer_in_document"], "/Statement/0");
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = check(&["--format", "json", "--jobs", "1"]);
+    let eight = check(&["--format", "json", "--jobs", "8"]);
+    assert_eq!(one.stdout, eight.stdout);
+    let again = check(&["--format", "json", "--jobs", "8"]);
+    assert_eq!(eight.stdout, again.stdout);
+}
+
+#[test]
+fn sarif_validates_against_the_schema() {
+    let output = check(&["--format", "sarif"]);
+    let report: Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("sarif/sarif-2.1.0-rtm.5.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let rules = report["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), 22);
+    let results = report["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+    let with_line = results
+        .iter()
+        .filter(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64())
+        .count();
+    assert_eq!(with_line, results.len(), "every result points at a line");
+}
+
+#[test]
+fn jsonl_is_one_finding_per_line() {
+    let json: Value = serde_json::from_str(&stdout_of(&check(&["--format", "json"]))).unwrap();
+    let lines = stdout_of(&check(&["--format", "jsonl"]));
+    let parsed: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&parsed, json["findings"].as_array().unwrap());
+}
+
+#[test]
+fn select_ignore_and_fail_on() {
+    let only_rbp: Value =
+        serde_json::from_str(&stdout_of(&check(&["--format", "json", "--select", "RBP"]))).unwrap();
+    assert!(only_rbp["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["code"].as_str().unwrap().starts_with("RBP")));
+    let by_name: Value = serde_json::from_str(&stdout_of(&check(&[
+        "--format",
+        "json",
+        "--select",
+        "public-invoke",
+    ])))
+    .unwrap();
+    assert!(by_name["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["code"] == "RBP001"));
+    let ignored: Value = serde_json::from_str(&stdout_of(&check(&[
+        "--format",
+        "json",
+        "--ignore",
+        "RBP,EXR004",
+    ])))
+    .unwrap();
+    assert!(ignored["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["code"].as_str().unwrap().starts_with("RBP") && f["code"] != "EXR004"));
+    assert_eq!(check(&["--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(
+        check(&["--select", "EXR012", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0),
+        "EXR012 is a warning"
+    );
+    assert_eq!(
+        check(&["--select", "EXR012", "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let typo = check(&["--select", "EXR0044"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr_of(&typo).contains("unknown rule `EXR0044`; did you mean `EXR004`?"),
+        "{}",
+        stderr_of(&typo)
+    );
+}
+
+#[test]
+fn config_file_overrides_and_suppressions() {
+    let dir = std::env::temp_dir().join(format!("rolecall-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("rolecall.toml");
+    std::fs::write(
+        &config,
+        r#"
+[rules]
+ignore = ["EXR012"]
+severity = { EXR004 = "info" }
+
+[rules.options.RBP005]
+trusted_accounts = ["111122223333"]
+
+[[suppress]]
+code = "RBP007"
+resource = "arn:aws:lambda:*:*:function:legacy-*"
+reason = "the legacy webhook is public on purpose"
+"#,
+    )
+    .unwrap();
+    let output = check(&["--format", "json", "--config", config.to_str().unwrap()]);
+    let v: Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["code"] != "EXR012"));
+    assert!(findings
+        .iter()
+        .filter(|f| f["code"] == "EXR004")
+        .all(|f| f["severity"] == "info"));
+    assert!(findings.iter().all(
+        |f| !(f["code"] == "RBP005" && f["message"].as_str().unwrap().contains("111122223333"))
+    ));
+    assert!(findings.iter().all(|f| f["code"] != "RBP007"));
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert_eq!(
+        v["suppressed"][0]["reason"],
+        "the legacy webhook is public on purpose"
+    );
+
+    // Bad keys, codes and a suppression without reason: exit 2, and every other finding still reported.
+    std::fs::write(
+        &config,
+        "[rules]\nignor = [\"EXR012\"]\nselect = [\"EXR004\", \"RBP001\", \"RBP00X\"]\n\n[[suppress]]\ncode = \"RBP001\"\nresource = \"*\"\n",
+    )
+    .unwrap();
+    let output = check(&["--format", "json", "--config", config.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("rolecall.toml:2: unknown key `rules.ignor`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `ignore`?"), "{stderr}");
+    assert!(stderr.contains("unknown rule `RBP00X`"), "{stderr}");
+    assert!(
+        stderr.contains("the suppression of `RBP001` has no reason"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "EXR004"));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "RBP001"),
+        "a suppression without a reason suppresses nothing"
+    );
+}
+
+#[test]
+fn broken_input_is_reported_and_the_rest_checked() {
+    let dir = std::env::temp_dir().join(format!("rolecall-check-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["lambda_list-functions.json", "lambda_get-policy.json"] {
+        std::fs::copy(fixture(&format!("aws-cli-moto/{file}")), dir.join(file)).unwrap();
+    }
+    std::fs::write(dir.join("truncated.json"), "{\"EventSourceMappings\": [").unwrap();
+    let output = rolecall()
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let v: Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+    assert!(v["errors"][0]
+        .as_str()
+        .unwrap()
+        .contains("truncated.json:1:"));
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"EXR001"),
+        "roles are missing from this dump: {codes:?}"
+    );
+    assert!(codes.contains(&"RBP005"), "{codes:?}");
+}
+
+#[test]
+fn rules_command_prints_docs() {
+    let output = rolecall().args(["rules", "EXR004"]).output().unwrap();
+    let text = stdout_of(&output);
+    assert!(
+        text.starts_with("# EXR004 event-source-not-readable (error, correctness)"),
+        "{text}"
+    );
+    assert!(text.contains("## Why is this bad?"));
+    let list = stdout_of(&rolecall().arg("rules").output().unwrap());
+    assert_eq!(list.lines().count(), 22);
+}
