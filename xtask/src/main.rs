@@ -78,7 +78,48 @@ fn ci() -> Result<()> {
         "-D",
         "warnings",
     ])?;
-    cargo(&["test", "--workspace"])?;
+    let (passed, failed) = cargo_test(&["test", "--workspace"])?;
+    // One closing line for the whole run: cargo prints one per test binary,
+    // the last of which is often an empty doc-test run.
+    println!("tests: {passed} passed, {failed} failed");
     eprintln!("xtask ci: all checks passed");
     Ok(())
+}
+
+/// Runs `cargo test …`, passing its output through, and adds up the
+/// `test result:` lines.
+fn cargo_test(args: &[&str]) -> Result<(usize, usize)> {
+    use std::io::{BufRead, BufReader};
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    eprintln!("$ cargo {}", args.join(" "));
+    let mut child = Command::new(&cargo)
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run `{cargo}`"))?;
+    let (mut passed, mut failed) = (0usize, 0usize);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| -> usize {
+                    rest.split(';')
+                        .find_map(|part| part.trim().strip_suffix(word))
+                        .and_then(|n| n.trim().rsplit(' ').next())
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(0)
+                };
+                passed += count("passed");
+                failed += count("failed");
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        println!("tests: {passed} passed, {} failed", failed.max(1));
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok((passed, failed))
 }
