@@ -37,6 +37,12 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
+    /// Load a rule plugin (a cdylib built with `policy_core::export_plugin!`); repeatable.
+    #[arg(long = "plugin", value_name = "PATH")]
+    plugins: Vec<PathBuf>,
+    /// Run each plugin in a child process, so that even an abort or a crash is reported as an error.
+    #[arg(long)]
+    isolate_plugins: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,13 +62,21 @@ enum FailOn {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
-    let rules = builtin_rules().map_err(anyhow::Error::msg)?;
+    let mut rules = builtin_rules().map_err(anyhow::Error::msg)?;
     let mut errors: Vec<String> = Vec::new();
 
     let config_path = args.config.clone().or_else(|| {
         let default = PathBuf::from("rolecall.toml");
         default.is_file().then_some(default)
     });
+    let mut plugin_paths = args.plugins.clone();
+    if let Some(path) = &config_path {
+        plugin_paths.extend(config::plugin_paths(path));
+    }
+    let (plugin_rules, plugin_errors) =
+        crate::plugin_host::load_all(&plugin_paths, args.isolate_plugins, &rules);
+    errors.extend(plugin_errors);
+    rules.extend(plugin_rules);
     let config = match &config_path {
         Some(path) => {
             let (config, problems) = config::load(path, &rules);
@@ -88,7 +102,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             None => format!("{place}: {}", p.message),
         });
     }
-    let mut findings = pool.install(|| policy_core::lint::run(&account, &selection));
+    let output = pool.install(|| policy_core::lint::run(&account, &selection));
+    let mut findings = output.findings;
+    for e in &output.errors {
+        errors.push(format!(
+            "rule `{}` did not run to the end: {}",
+            e.rule, e.message
+        ));
+    }
     let mut suppressed = Vec::new();
     findings.retain(|f| {
         match config

@@ -54,14 +54,15 @@ pub fn resolve_selector(
     selector: &str,
     rules: &[&'static dyn Rule],
 ) -> Result<Vec<String>, String> {
-    let upper = selector.to_ascii_uppercase();
+    let lower = selector.to_ascii_lowercase();
+    // By exact code or name, or by a prefix of at least three characters:
+    // a family (`EXR`) or a plugin's namespace (`acme`, `acme/`).
     let matches: Vec<String> = rules
         .iter()
         .map(|r| r.meta())
         .filter(|m| {
-            m.code == upper
-                || m.name == selector
-                || (m.code.starts_with(&upper) && upper.len() >= 3)
+            let code = m.code.to_ascii_lowercase();
+            code == lower || m.name == selector || (lower.len() >= 3 && code.starts_with(&lower))
         })
         .map(|m| m.code.to_owned())
         .collect();
@@ -291,4 +292,26 @@ pub fn load(path: &Path, rules: &[&'static dyn Rule]) -> (Config, Vec<ConfigErro
             .collect();
     }
     (config, errors)
+}
+
+/// The `plugins` of a configuration file, read before the rest (the rest is
+/// validated against the plugins' rules too). Problems are reported by [`load`].
+pub fn plugin_paths(path: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Ok(value) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    value
+        .get("plugins")
+        .and_then(toml::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(toml::Value::as_str)
+                .map(|p| base.join(p))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -1,7 +1,8 @@
 //! `rolecall`: what can each AWS Lambda function do, and who can call it?
 //!
 //! Only this binary prints; the libraries return values.
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: src/plugin_host.rs loads plugins and must use `unsafe`.
+#![deny(unsafe_code)]
 
 mod account_input;
 mod can;
@@ -10,6 +11,7 @@ mod config;
 mod eval;
 mod explain;
 mod inspect;
+mod plugin_host;
 mod policy_input;
 mod render;
 mod rules;
@@ -63,6 +65,12 @@ enum Command {
     WhoCan(who_can::WhoCanArgs),
     /// List the rules, or print one rule's documentation.
     Rules(rules::RulesArgs),
+    /// Runs one plugin task in a child process (used by --isolate-plugins).
+    #[command(name = "__plugin-worker", hide = true)]
+    PluginWorker {
+        task: String,
+        path: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -75,6 +83,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::WhoCan(args) => who_can::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::PluginWorker { task, path } => Ok(plugin_host::worker(&task, &path)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

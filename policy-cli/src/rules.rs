@@ -10,10 +10,22 @@ use crate::{EXIT_INCOMPLETE, EXIT_OK};
 pub struct RulesArgs {
     /// A rule code, name or prefix; without it, every rule is listed.
     rule: Option<String>,
+    /// Also list the rules of this plugin (repeatable).
+    #[arg(long = "plugin", value_name = "PATH")]
+    plugins: Vec<std::path::PathBuf>,
+    /// Load plugins in child processes.
+    #[arg(long)]
+    isolate_plugins: bool,
 }
 
 pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
-    let rules = builtin_rules().map_err(anyhow::Error::msg)?;
+    let mut rules = builtin_rules().map_err(anyhow::Error::msg)?;
+    let (plugin_rules, errors) =
+        crate::plugin_host::load_all(&args.plugins, args.isolate_plugins, &rules);
+    rules.extend(plugin_rules);
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
     let Some(selector) = args.rule else {
         for r in &rules {
             let m = r.meta();

@@ -19,8 +19,11 @@ pub mod lambda_needs;
 pub mod lint;
 pub mod locate;
 pub mod model;
+pub mod plugin;
 pub mod policy;
 pub mod suggest;
 
 #[doc(hidden)]
 pub use inventory;
+#[doc(hidden)]
+pub use serde_json;

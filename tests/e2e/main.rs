@@ -6,6 +6,7 @@ mod account;
 mod can;
 mod check;
 mod eval;
+mod plugins;
 
 use std::path::PathBuf;
 

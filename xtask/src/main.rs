@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod new_plugin;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,8 +23,9 @@ fn main() -> Result<()> {
         "ci" => ci(),
         "bench" => bench::run(rest),
         "docs" => docs(),
+        "new-plugin" => new_plugin::run(rest),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <task>\n\ntasks:\n  ci      format check, clippy -D warnings, all tests\n  bench   evaluator micro-benchmark and `rolecall eval` throughput [--cases N]\n  docs    regenerate docs/rules.md and docs/rules/CODE.md from the rules");
+            println!("usage: cargo xtask <task>\n\ntasks:\n  ci      format check, clippy -D warnings, all tests\n  bench   evaluator micro-benchmark and `rolecall eval` throughput [--cases N]\n  docs    regenerate docs/rules.md and docs/rules/CODE.md from the rules\n  new-plugin NAME [--dir DIR]   scaffold a rule plugin crate");
             Ok(())
         }
         other => bail!("unknown task `{other}`; run `cargo xtask help`"),
@@ -77,6 +79,20 @@ fn ci() -> Result<()> {
         "--",
         "-D",
         "warnings",
+    ])?;
+    // The plugin libraries the end-to-end tests load.
+    cargo(&[
+        "build",
+        "-p",
+        "rolecall-plugin-example",
+        "-p",
+        "rolecall-plugin-fixture-wrong-magic",
+        "-p",
+        "rolecall-plugin-fixture-wrong-major",
+        "-p",
+        "rolecall-plugin-fixture-panicking",
+        "-p",
+        "rolecall-plugin-fixture-aborting",
     ])?;
     let (passed, failed) = cargo_test(&["test", "--workspace"])?;
     // One closing line for the whole run: cargo prints one per test binary,

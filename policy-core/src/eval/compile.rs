@@ -20,7 +20,9 @@ use super::request::{Principal, PrincipalType};
 /// Which role a policy plays in a decision. It decides what the policy may
 /// contain (a `Principal` only in resource-based policies) and how its
 /// statements count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum PolicyKind {
     /// An identity policy of the user, role or group (inline or managed).
     Identity,

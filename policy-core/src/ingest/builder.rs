@@ -321,7 +321,7 @@ impl<'m> Builder<'m> {
                         _ => {
                             self.account.standalone_policies.push(policy);
                             self.account.unresolved.push(Unresolved {
-                            what: "role",
+                            what: "role".to_owned(),
                             name: role_name.clone(),
                             referenced_by: format!("inline policy `{policy_name}` (iam get-role-policy)"),
                             consequence: if matching.is_empty() {
@@ -357,7 +357,7 @@ impl<'m> Builder<'m> {
                 .is_some_and(|f| f.has_configuration);
             if !known {
                 self.account.unresolved.push(Unresolved {
-                    what: "function",
+                    what: "function".to_owned(),
                     name: function_arn.clone(),
                     referenced_by: format!("event source mapping {uuid}"),
                     consequence: "the function's configuration is not in the dump; its execution role is unknown".to_owned(),
@@ -443,7 +443,7 @@ impl<'m> Builder<'m> {
                 }
             }
             self.account.unresolved.push(Unresolved {
-                what: "managed policy",
+                what: "managed policy".to_owned(),
                 name: arn.clone(),
                 referenced_by: owner,
                 consequence: "its document is not in the dump; rolecall evaluates without it (include `Policies` in get-account-authorization-details)".to_owned(),
@@ -461,7 +461,7 @@ impl<'m> Builder<'m> {
             .collect();
         for (role, function) in missing {
             self.account.unresolved.push(Unresolved {
-                what: "role",
+                what: "role".to_owned(),
                 name: role,
                 referenced_by: function,
                 consequence: "the execution role is not in the dump; what the function can do is unknown (include iam get-account-authorization-details)".to_owned(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Context, Finding, Findings, Rule, Severity};
+use super::{Context, Finding, Findings, Rule, RuleError, Severity};
 use crate::eval::Evaluator;
 use crate::model::Account;
 
@@ -31,10 +31,19 @@ enum Target<'a> {
     Account,
 }
 
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct RunOutput {
+    /// The findings, sorted.
+    pub findings: Vec<Finding>,
+    /// Rules that could not run to the end.
+    pub errors: Vec<RuleError>,
+}
+
 /// Runs every selected rule over the account. The result is sorted, so it
 /// is the same for any number of threads (run inside a rayon pool to choose
 /// the number).
-pub fn run(account: &Account, selection: &RuleSelection) -> Vec<Finding> {
+pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     let evaluator = Evaluator::new();
     let mut targets: Vec<Target<'_>> = Vec::new();
     targets.extend(account.functions.values().map(Target::Function));
@@ -50,37 +59,43 @@ pub fn run(account: &Account, selection: &RuleSelection) -> Vec<Finding> {
     targets.extend(account.policies.iter().map(Target::Policy));
     targets.push(Target::Account);
     let null = Value::Null;
-    let mut findings: Vec<Finding> = selection
+    let contexts: Vec<(&'static dyn Rule, Context<'_>, &str)> = selection
         .rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let meta = rule.meta();
-            let options = selection.options.get(meta.code).unwrap_or(&null);
-            let cx = Context::new(account, &evaluator, options);
+        .iter()
+        .map(|rule| {
+            let code = rule.meta().code;
+            let options = selection.options.get(code).unwrap_or(&null);
             let source = selection
                 .sources
-                .get(meta.code)
+                .get(code)
                 .map_or("builtin", String::as_str);
-            targets
-                .iter()
-                .map(|target| {
-                    let mut out = Findings::new(meta, source);
-                    match *target {
-                        Target::Function(f) => rule.check_function(&cx, f, &mut out),
-                        Target::Role(r) => rule.check_role(&cx, r, &mut out),
-                        Target::ResourcePolicy(f, p) => {
-                            rule.check_resource_policy(&cx, f, p, &mut out)
-                        }
-                        Target::Policy(p) => rule.check_policy(&cx, p, &mut out),
-                        Target::Account => rule.check_account(&cx, &mut out),
-                    }
-                    out.into_vec()
-                })
-                .collect::<Vec<_>>()
-                .into_iter()
-                .flatten()
+            (*rule, Context::new(account, &evaluator, options), source)
         })
         .collect();
+    // Parallel over targets × rules: large accounts have many more targets
+    // than there are rules.
+    let parts: Vec<(Vec<Finding>, Vec<RuleError>)> = targets
+        .par_iter()
+        .flat_map_iter(|target| {
+            contexts.iter().map(move |(rule, cx, source)| {
+                let mut out = Findings::new(rule.meta(), *source);
+                match *target {
+                    Target::Function(f) => rule.check_function(cx, f, &mut out),
+                    Target::Role(r) => rule.check_role(cx, r, &mut out),
+                    Target::ResourcePolicy(f, p) => rule.check_resource_policy(cx, f, p, &mut out),
+                    Target::Policy(p) => rule.check_policy(cx, p, &mut out),
+                    Target::Account => rule.check_account(cx, &mut out),
+                }
+                out.into_parts()
+            })
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for (f, e) in parts {
+        findings.extend(f);
+        errors.extend(e);
+    }
     for finding in &mut findings {
         if let Some(severity) = selection.severity.get(&finding.code) {
             finding.severity = *severity;
@@ -88,5 +103,7 @@ pub fn run(account: &Account, selection: &RuleSelection) -> Vec<Finding> {
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
-    findings
+    errors.sort();
+    errors.dedup();
+    RunOutput { findings, errors }
 }

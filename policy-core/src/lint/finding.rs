@@ -2,14 +2,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::locate::locate;
 use crate::model::{Account, SourceRef};
 use crate::policy::DocumentEncoding;
 
 /// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Least-privilege advice.
@@ -48,7 +48,7 @@ impl fmt::Display for Severity {
 }
 
 /// What kind of problem a rule finds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// Broken: the function cannot do what its configuration needs.
@@ -71,7 +71,7 @@ impl Category {
 }
 
 /// Where a finding points.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// The file.
     pub file: String,
@@ -83,7 +83,7 @@ pub struct Location {
     pub column: Option<usize>,
     /// For a policy written as a string inside the file: the pointer inside
     /// the policy document.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer_in_document: Option<String>,
 }
 
@@ -116,7 +116,7 @@ impl Location {
 }
 
 /// One problem found by a rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule's code (`EXR004`; plugins: `acme/ABC001`).
     pub code: String,
@@ -135,7 +135,7 @@ pub struct Finding {
     /// How to fix it.
     pub help: Option<String>,
     /// The evaluator's reasons, when the finding came from a decision.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<serde_json::Value>,
     /// `builtin` or the plugin's name.
     pub source: String,

@@ -8,7 +8,7 @@ mod engine;
 mod finding;
 
 pub use context::{describe_missing, Context, Missing, RequiredAccess};
-pub use engine::{run, RuleSelection};
+pub use engine::{run, RuleSelection, RunOutput};
 pub use finding::{Category, Finding, Location, Severity};
 
 use crate::model::{Function, PolicyRecord, ResourcePolicy, Role};
@@ -92,6 +92,17 @@ pub struct Findings {
     meta: &'static RuleMeta,
     source: String,
     findings: Vec<Finding>,
+    errors: Vec<String>,
+}
+
+/// A rule that could not run to the end (a plugin rule that panicked or
+/// crashed): the run is incomplete.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct RuleError {
+    /// The rule's code.
+    pub rule: String,
+    /// What happened.
+    pub message: String,
 }
 
 impl Findings {
@@ -101,6 +112,7 @@ impl Findings {
             meta,
             source: source.into(),
             findings: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -126,9 +138,33 @@ impl Findings {
         &mut self.findings[last]
     }
 
+    /// Adds a finding made elsewhere (a plugin's), keeping its fields.
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Records that the rule could not run to the end.
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.errors.push(message.into());
+    }
+
     /// The findings reported so far.
     pub fn into_vec(self) -> Vec<Finding> {
         self.findings
+    }
+
+    /// The findings and the errors.
+    pub fn into_parts(self) -> (Vec<Finding>, Vec<RuleError>) {
+        let code = self.meta.code.to_owned();
+        let errors = self
+            .errors
+            .into_iter()
+            .map(|message| RuleError {
+                rule: code.clone(),
+                message,
+            })
+            .collect();
+        (self.findings, errors)
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::{PolicyId, SourceRef};
 
 /// An IAM role.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     /// The ARN.
     pub arn: String,
@@ -32,7 +32,7 @@ pub struct Role {
 }
 
 /// An IAM user.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// The ARN.
     pub arn: String,
@@ -53,7 +53,7 @@ pub struct User {
 }
 
 /// An IAM group.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// The ARN.
     pub arn: String,
@@ -68,7 +68,7 @@ pub struct Group {
 }
 
 /// A managed policy with its default version's document.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ManagedPolicy {
     /// The ARN.
     pub arn: String,

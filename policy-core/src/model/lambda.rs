@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::{PolicyId, SourceRef};
 
 /// A Lambda function.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     /// The unqualified ARN.
     pub arn: String,
@@ -53,8 +53,10 @@ pub struct Function {
     /// Aliases by name.
     pub aliases: BTreeMap<String, Alias>,
     /// Resource-based policies by qualifier (`None`: the unqualified function).
+    #[serde(with = "by_qualifier")]
     pub resource_policies: BTreeMap<Option<String>, ResourcePolicy>,
     /// Function URLs by qualifier.
+    #[serde(with = "by_qualifier")]
     pub urls: BTreeMap<Option<String>, FunctionUrlConfig>,
     /// UUIDs of the event source mappings that invoke it.
     pub event_source_mappings: Vec<String>,
@@ -72,7 +74,7 @@ impl Function {
 }
 
 /// A function's VPC attachment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VpcConfig {
     /// The VPC.
     pub vpc_id: Option<String>,
@@ -91,7 +93,7 @@ impl VpcConfig {
 }
 
 /// An EFS access point mounted by a function.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileSystem {
     /// The access point ARN.
     pub arn: String,
@@ -100,7 +102,7 @@ pub struct FileSystem {
 }
 
 /// An alias of a function.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Alias {
     /// The alias ARN.
     pub arn: String,
@@ -111,7 +113,7 @@ pub struct Alias {
 }
 
 /// A function's (or version's, or alias's) resource-based policy.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResourcePolicy {
     /// The ARN the policy is attached to (function, version or alias).
     pub target: String,
@@ -124,7 +126,7 @@ pub struct ResourcePolicy {
 }
 
 /// A function URL.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionUrlConfig {
     /// The function (or alias) ARN.
     pub target: String,
@@ -142,7 +144,7 @@ pub struct FunctionUrlConfig {
 
 /// An event source mapping: Lambda polls the source with the function's
 /// execution role.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventSourceMapping {
     /// The mapping's UUID.
     pub uuid: String,
@@ -166,6 +168,48 @@ pub struct EventSourceMapping {
     pub source_access: Vec<(String, String)>,
     /// Where it was read.
     pub source: Option<SourceRef>,
+}
+
+/// Something attached to a function or one of its qualifiers.
+pub trait Qualified {
+    /// The qualifier (`None`: the unqualified function).
+    fn qualifier(&self) -> Option<String>;
+}
+
+impl Qualified for ResourcePolicy {
+    fn qualifier(&self) -> Option<String> {
+        self.qualifier.clone()
+    }
+}
+
+impl Qualified for FunctionUrlConfig {
+    fn qualifier(&self) -> Option<String> {
+        self.qualifier.clone()
+    }
+}
+
+/// Maps keyed by qualifier cross JSON as lists (JSON keys cannot be `null`);
+/// each value carries its own qualifier.
+mod by_qualifier {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Qualified;
+
+    pub fn serialize<S: Serializer, V: Serialize>(
+        map: &BTreeMap<Option<String>, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.values())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, V: Deserialize<'de> + Qualified>(
+        d: D,
+    ) -> Result<BTreeMap<Option<String>, V>, D::Error> {
+        let list = Vec::<V>::deserialize(d)?;
+        Ok(list.into_iter().map(|v| (v.qualifier(), v)).collect())
+    }
 }
 
 /// The unqualified ARN of a function, version or alias ARN

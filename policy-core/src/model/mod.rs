@@ -9,6 +9,9 @@
 mod iam;
 mod lambda;
 mod resolve;
+mod wire;
+
+pub use wire::WIRE_VERSION;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,7 +27,9 @@ use crate::eval::{CompiledPolicy, PolicyKind};
 use crate::policy::{DocumentEncoding, PolicyDocument};
 
 /// Where something was read: a file and a JSON pointer inside it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct SourceRef {
     /// Index into [`Account::sources`].
     pub file: usize,
@@ -33,7 +38,7 @@ pub struct SourceRef {
 }
 
 /// One input file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// The path as given (or found while walking a folder).
     pub path: String,
@@ -44,7 +49,7 @@ pub struct SourceFile {
 }
 
 /// What a file holds, recognised from its content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FileKind {
     /// `aws iam get-account-authorization-details`.
     AuthorizationDetails,
@@ -96,11 +101,13 @@ impl FileKind {
 }
 
 /// Identifies a policy in [`Account::policies`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct PolicyId(pub usize);
 
 /// Where a policy document came from and what it is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PolicyOrigin {
     /// An inline policy of a role, user or group.
     Inline {
@@ -195,10 +202,10 @@ impl PolicyRecord {
 }
 
 /// Something a dump refers to but does not contain.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Unresolved {
     /// What is missing (`role`, `managed policy`, `function`).
-    pub what: &'static str,
+    pub what: String,
     /// Its ARN or name.
     pub name: String,
     /// Who refers to it.
@@ -208,7 +215,7 @@ pub struct Unresolved {
 }
 
 /// A file that was not analysed.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     /// The file.
     pub path: String,
@@ -217,7 +224,7 @@ pub struct Skipped {
 }
 
 /// A problem in an input file: it was read only in part, or not at all.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct IngestProblem {
     /// The file.
     pub path: String,

@@ -17,7 +17,7 @@ pub struct FoundDocument {
 }
 
 /// How a policy document is written inside a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DocumentEncoding {
     /// A JSON object.
     Object,

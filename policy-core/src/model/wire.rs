@@ -1,0 +1,202 @@
+//! The account model as JSON: what crosses the plugin boundary (and the
+//! process boundary of isolated plugins). Compiled policies do not cross;
+//! each side compiles the canonical documents again, keeping every
+//! statement's original JSON pointer so findings still point at the input.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{
+    Account, EventSourceMapping, Function, Group, IngestProblem, ManagedPolicy, PolicyId,
+    PolicyOrigin, PolicyRecord, Role, Skipped, SourceFile, SourceRef, Unresolved, User,
+};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{CompiledPolicy, PolicyKind};
+use crate::policy::{DocumentEncoding, PolicyDocument, Statement};
+
+/// The version of the wire form; bumped on incompatible changes.
+pub const WIRE_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct WirePolicy {
+    id: PolicyId,
+    origin: PolicyOrigin,
+    source: Option<SourceRef>,
+    encoding: DocumentEncoding,
+    kind: PolicyKind,
+    /// The canonical document (usable statements only), or `None` when the
+    /// document could not be used.
+    document: Option<Value>,
+    /// The original JSON pointer of each statement of `document`.
+    pointers: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireAccount {
+    version: u32,
+    sources: Vec<SourceFile>,
+    policies: Vec<WirePolicy>,
+    functions: Vec<Function>,
+    roles: Vec<Role>,
+    users: Vec<User>,
+    groups: Vec<Group>,
+    managed_policies: Vec<ManagedPolicy>,
+    event_source_mappings: Vec<EventSourceMapping>,
+    standalone_policies: Vec<PolicyId>,
+    unresolved: Vec<Unresolved>,
+    skipped: Vec<Skipped>,
+    problems: Vec<IngestProblem>,
+}
+
+/// Moves every pointer of `statement` from its canonical position to `to`.
+fn relocate(statement: &mut Statement, to: &str) {
+    let from = std::mem::replace(&mut statement.pointer, to.to_owned());
+    let fix = |pointer: &mut String| {
+        if let Some(rest) = pointer.strip_prefix(from.as_str()) {
+            *pointer = format!("{to}{rest}");
+        }
+    };
+    fix(&mut statement.action.pointer);
+    if let Some(resource) = &mut statement.resource {
+        fix(&mut resource.pointer);
+    }
+    if let Some(principal) = &mut statement.principal {
+        fix(&mut principal.pointer);
+        if let crate::policy::Principals::Entries(entries) = &mut principal.principals {
+            entries.iter_mut().for_each(|e| fix(&mut e.pointer));
+        }
+    }
+    statement
+        .conditions
+        .iter_mut()
+        .for_each(|c| fix(&mut c.pointer));
+}
+
+impl Account {
+    /// The model as JSON (see [`WIRE_VERSION`]).
+    pub fn to_wire(&self) -> Result<Value, String> {
+        let policies = self
+            .policies
+            .iter()
+            .map(|p| WirePolicy {
+                id: p.id,
+                origin: p.origin.clone(),
+                source: p.source.clone(),
+                encoding: p.encoding,
+                kind: p.kind(),
+                document: p.document.as_deref().map(PolicyDocument::to_json),
+                pointers: p
+                    .document
+                    .as_deref()
+                    .map(|d| d.statements.iter().map(|s| s.pointer.clone()).collect())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let wire = WireAccount {
+            version: WIRE_VERSION,
+            sources: self.sources.clone(),
+            policies,
+            functions: self.functions.values().cloned().collect(),
+            roles: self.roles.values().cloned().collect(),
+            users: self.users.values().cloned().collect(),
+            groups: self.groups.values().cloned().collect(),
+            managed_policies: self.managed_policies.values().cloned().collect(),
+            event_source_mappings: self.event_source_mappings.values().cloned().collect(),
+            standalone_policies: self.standalone_policies.clone(),
+            unresolved: self.unresolved.clone(),
+            skipped: self.skipped.clone(),
+            problems: self.problems.clone(),
+        };
+        serde_json::to_value(wire)
+            .map_err(|e| format!("the account model cannot be written as JSON: {e}"))
+    }
+
+    /// Rebuilds a model from [`Account::to_wire`]'s JSON, compiling every policy.
+    pub fn from_wire(value: Value) -> Result<Account, String> {
+        let wire: WireAccount = serde_json::from_value(value)
+            .map_err(|e| format!("the account model is not readable: {e}"))?;
+        if wire.version != WIRE_VERSION {
+            return Err(format!(
+                "the account model has version {}, this build reads version {WIRE_VERSION}",
+                wire.version
+            ));
+        }
+        let mut policies = Vec::with_capacity(wire.policies.len());
+        for (index, p) in wire.policies.into_iter().enumerate() {
+            if p.id.0 != index {
+                return Err(format!("policy {index} carries id {}", p.id.0));
+            }
+            let parsed = p.document.as_ref().map(PolicyDocument::from_value);
+            let (document, compiled) = match parsed {
+                Some(Ok(parsed)) => {
+                    let mut document = parsed.document;
+                    for (statement, pointer) in document.statements.iter_mut().zip(&p.pointers) {
+                        relocate(statement, pointer);
+                    }
+                    let compiled = CompiledPolicy::compile(&document, p.kind);
+                    (Some(Arc::new(document)), compiled)
+                }
+                Some(Err(invalid)) => (None, CompiledPolicy::rejected(p.kind, invalid.diagnostics)),
+                None => (
+                    None,
+                    CompiledPolicy::rejected(
+                        p.kind,
+                        vec![Diagnostic::error(
+                            "",
+                            "the policy document could not be used",
+                        )],
+                    ),
+                ),
+            };
+            policies.push(PolicyRecord {
+                id: p.id,
+                origin: p.origin,
+                source: p.source,
+                encoding: p.encoding,
+                document,
+                compiled: Arc::new(compiled),
+            });
+        }
+        Ok(Account {
+            sources: wire.sources,
+            policies,
+            functions: wire
+                .functions
+                .into_iter()
+                .map(|f| (f.arn.clone(), f))
+                .collect::<BTreeMap<_, _>>(),
+            roles: wire
+                .roles
+                .into_iter()
+                .map(|r| (r.arn.clone(), r))
+                .collect::<BTreeMap<_, _>>(),
+            users: wire
+                .users
+                .into_iter()
+                .map(|u| (u.arn.clone(), u))
+                .collect::<BTreeMap<_, _>>(),
+            groups: wire
+                .groups
+                .into_iter()
+                .map(|g| (g.arn.clone(), g))
+                .collect::<BTreeMap<_, _>>(),
+            managed_policies: wire
+                .managed_policies
+                .into_iter()
+                .map(|m| (m.arn.clone(), m))
+                .collect::<BTreeMap<_, _>>(),
+            event_source_mappings: wire
+                .event_source_mappings
+                .into_iter()
+                .map(|m| (m.uuid.clone(), m))
+                .collect::<BTreeMap<_, _>>(),
+            standalone_policies: wire.standalone_policies,
+            unresolved: wire.unresolved,
+            skipped: wire.skipped,
+            problems: wire.problems,
+        })
+    }
+}
