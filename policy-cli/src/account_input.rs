@@ -6,9 +6,10 @@ use policy_core::ingest::ingest;
 use policy_core::model::Account;
 use serde_json::Value;
 
-/// AWS managed policy documents the dump only names.
-fn embedded_aws_managed(_arn: &str) -> Option<Value> {
-    None
+/// AWS managed policy documents the dump only names: rolecall's embedded copies.
+fn embedded_aws_managed(arn: &str) -> Option<Value> {
+    let set = policy_core::managed::aws_managed_policies().ok()?;
+    set.get_by_arn(arn).map(|p| p.document().clone())
 }
 
 /// Reads every file under `paths`.

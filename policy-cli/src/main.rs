@@ -19,7 +19,7 @@ mod who_can;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 // The built-in rules register themselves with `inventory`; naming the crate
 // keeps the linker from dropping them.
@@ -73,9 +73,27 @@ enum Command {
     },
 }
 
+/// `rolecall --version`: the version and the data it carries.
+fn long_version() -> &'static str {
+    let managed = match policy_core::managed::aws_managed_policies() {
+        Ok(set) => format!("{} policies from {}", set.len(), set.source()),
+        Err(e) => format!("unavailable: {e}"),
+    };
+    let text = format!(
+        "{}\nAWS managed policies: {managed}",
+        env!("CARGO_PKG_VERSION")
+    );
+    // Computed once per process; clap wants a static string.
+    Box::leak(text.into_boxed_str())
+}
+
 fn main() -> ExitCode {
     link_rules();
-    let cli = Cli::parse();
+    let matches = Cli::command().long_version(long_version()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Command::Check(args) => check::run(*args),
         Command::Can(args) => can::run(*args),

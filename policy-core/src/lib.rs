@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod lambda_needs;
 pub mod lint;
 pub mod locate;
+pub mod managed;
 pub mod model;
 pub mod plugin;
 pub mod policy;

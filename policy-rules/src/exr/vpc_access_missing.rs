@@ -1,6 +1,6 @@
 use policy_core::declare_rule;
 use policy_core::lambda_needs;
-use policy_core::lint::{describe_missing, Context, Findings, Rule, RuleMeta};
+use policy_core::lint::{describe_missing_on_resources, Context, Findings, Rule, RuleMeta};
 use policy_core::model::Function;
 
 declare_rule! {
@@ -49,7 +49,7 @@ impl Rule for VpcAccessMissing {
             format!(
                 "`{}` is attached to a VPC but its role lacks {}",
                 function.name,
-                describe_missing(&missing)
+                describe_missing_on_resources(&missing)
             ),
         )
         .at(cx.location(function.source.as_ref()))

@@ -61,3 +61,45 @@ pub(crate) fn condition_values(statement: &Statement, key: &str) -> Vec<String> 
 pub(crate) const STRANGER: &str = "arn:aws:sts::999999999999:assumed-role/rolecall-stranger/probe";
 /// The stranger's account.
 pub(crate) const STRANGER_ACCOUNT: &str = "999999999999";
+
+/// Why a source ARN pattern is too wide, if it is.
+pub(crate) fn too_wide(pattern: &str) -> Option<&'static str> {
+    if pattern == "*" {
+        return Some("matches every ARN");
+    }
+    let parts = policy_core::arn::split(pattern)?;
+    let wild = |s: &str| s.contains(['*', '?']);
+    if wild(parts[4]) {
+        return Some("matches resources of any account");
+    }
+    if parts[4].is_empty() && wild(parts[5]) {
+        return Some("matches names anyone can take (this ARN carries no account)");
+    }
+    let resource = parts[5];
+    let after_type = resource
+        .split_once(['/', ':'])
+        .map_or(resource, |(_, rest)| rest);
+    if resource == "*" || after_type == "*" {
+        return Some("matches every resource of the service");
+    }
+    None
+}
+
+/// A value an outsider can make `aws:SourceArn` take under `pattern`: the
+/// wildcards filled in and the account set to the outsider's.
+pub(crate) fn outsider_source_arn(pattern: &str) -> Option<String> {
+    let parts = policy_core::arn::split(pattern)?;
+    let fill = |s: &str| s.replace(['*', '?'], "x");
+    let account = if parts[4].is_empty() {
+        String::new()
+    } else {
+        STRANGER_ACCOUNT.to_owned()
+    };
+    Some(format!(
+        "arn:{}:{}:{}:{account}:{}",
+        fill(parts[1]),
+        fill(parts[2]),
+        fill(parts[3]),
+        fill(parts[5])
+    ))
+}

@@ -3,7 +3,9 @@ use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 
-use super::STRANGER;
+use super::{
+    allow_statements, condition_values, outsider_source_arn, too_wide, STRANGER, STRANGER_ACCOUNT,
+};
 
 declare_rule! {
     /// ## What it does
@@ -44,36 +46,59 @@ impl Rule for PublicInvoke {
         policy: &ResourcePolicy,
         out: &mut Findings,
     ) {
+        // Source ARNs an outsider can produce: patterns whose wildcard spans
+        // accounts (or names anyone can take). An exact ARN restricts.
+        let mut sources: Vec<Option<String>> = vec![None];
+        for statement in allow_statements(cx.account, policy) {
+            for pattern in condition_values(statement, "aws:SourceArn") {
+                if too_wide(&pattern).is_some() {
+                    sources.extend(outsider_source_arn(&pattern).map(Some));
+                }
+            }
+        }
         for (who, principal) in [
             ("anyone on the internet", "anonymous"),
             ("any AWS account", STRANGER),
         ] {
-            let Some(response) = cx.ask_resource_policy(
-                policy.policy,
-                principal,
-                "lambda:InvokeFunction",
-                &policy.target,
-                &[],
-            ) else {
-                continue;
-            };
-            if response.decision != Decision::Allow {
-                continue;
+            for source in &sources {
+                let context: Vec<(&str, &str)> = match source {
+                    Some(arn) => vec![
+                        ("aws:SourceArn", arn.as_str()),
+                        ("aws:SourceAccount", STRANGER_ACCOUNT),
+                    ],
+                    None => Vec::new(),
+                };
+                let Some(response) = cx.ask_resource_policy(
+                    policy.policy,
+                    principal,
+                    "lambda:InvokeFunction",
+                    &policy.target,
+                    &context,
+                ) else {
+                    continue;
+                };
+                if response.decision != Decision::Allow {
+                    continue;
+                }
+                let statement = response
+                    .deciding
+                    .iter()
+                    .find(|s| s.policy.kind == policy_core::eval::PolicyKind::Resource);
+                let location = cx.policy_location(
+                    policy.policy,
+                    &statement
+                        .map(|s| format!("/Statement/{}", s.statement))
+                        .unwrap_or_default(),
+                );
+                let through = match source {
+                    Some(arn) => format!(" (through a source it controls, such as `{arn}`)"),
+                    None => String::new(),
+                };
+                out.report(&policy.target, format!("{who} can invoke `{}`{through}", function.name))
+                    .at(location)
+                    .help("name the principal that should call, or add conditions on aws:SourceArn and aws:SourceAccount (or aws:PrincipalOrgID)");
+                return;
             }
-            let statement = response
-                .deciding
-                .iter()
-                .find(|s| s.policy.kind == policy_core::eval::PolicyKind::Resource);
-            let location = cx.policy_location(
-                policy.policy,
-                &statement
-                    .map(|s| format!("/Statement/{}", s.statement))
-                    .unwrap_or_default(),
-            );
-            out.report(&policy.target, format!("{who} can invoke `{}`", function.name))
-                .at(location)
-                .help("name the principal that should call, or add conditions on aws:SourceArn and aws:SourceAccount (or aws:PrincipalOrgID)");
-            return;
         }
     }
 }

@@ -2,7 +2,7 @@ use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 
-use super::{allow_statements, condition_values};
+use super::{allow_statements, condition_values, too_wide};
 
 declare_rule! {
     /// ## What it does
@@ -26,29 +26,6 @@ declare_rule! {
         severity: Warning,
         summary: "aws:SourceArn with a wildcard spanning accounts or all resources",
     }
-}
-
-/// Why a source ARN pattern is too wide, if it is.
-fn too_wide(pattern: &str) -> Option<&'static str> {
-    if pattern == "*" {
-        return Some("matches every ARN");
-    }
-    let parts = policy_core::arn::split(pattern)?;
-    let wild = |s: &str| s.contains(['*', '?']);
-    if wild(parts[4]) {
-        return Some("matches resources of any account");
-    }
-    if parts[4].is_empty() && wild(parts[5]) {
-        return Some("matches names anyone can take (this ARN carries no account)");
-    }
-    let resource = parts[5];
-    let after_type = resource
-        .split_once(['/', ':'])
-        .map_or(resource, |(_, rest)| rest);
-    if resource == "*" || after_type == "*" {
-        return Some("matches every resource of the service");
-    }
-    None
 }
 
 impl Rule for WildcardSourceArn {
@@ -84,7 +61,7 @@ impl Rule for WildcardSourceArn {
 
 #[cfg(test)]
 mod tests {
-    use super::too_wide;
+    use super::super::too_wide;
 
     #[test]
     fn widths() {
