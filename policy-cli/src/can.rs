@@ -224,18 +224,18 @@ pub fn run(args: CanArgs) -> anyhow::Result<u8> {
                 head.append(map);
                 document = serde_json::Value::Object(head);
             }
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            outln!("{}", serde_json::to_string_pretty(&document)?);
         }
         Format::Human => {
             let headline = format!("{} → {} on {}", principal, args.action, args.resource);
-            print!(
+            out!(
                 "{}",
                 explain::response_text(&headline, &response, &sources, args.all)
             );
             if !derived.is_empty() {
-                println!("\ncontext derived from the principal (--bare-context to leave out)");
+                outln!("\ncontext derived from the principal (--bare-context to leave out)");
                 for (k, v) in &derived {
-                    println!("  {k} = {v}");
+                    outln!("  {k} = {v}");
                 }
             }
         }

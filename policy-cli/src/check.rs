@@ -148,7 +148,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write `{}`", path.display()))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     for error in &errors {
         eprintln!("error: {error}");

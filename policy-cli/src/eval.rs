@@ -93,11 +93,24 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
                 mismatches += 1;
                 eprintln!("{source}: {message}");
             }
-            out.write_all(outcome.line.as_bytes())?;
-            out.write_all(b"\n")?;
+            let written = out
+                .write_all(outcome.line.as_bytes())
+                .and_then(|()| out.write_all(b"\n"));
+            if let Err(e) = written {
+                // The reader went away (`rolecall eval … | head`): stop quietly.
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return Ok(EXIT_OK);
+                }
+                return Err(e.into());
+            }
         }
     }
-    out.flush()?;
+    if let Err(e) = out.flush() {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Ok(EXIT_OK);
+        }
+        return Err(e.into());
+    }
     if cases == 0 {
         eprintln!("error: `{source}` holds no cases; write one JSON object per line (see `rolecall eval --help`)");
         return Ok(EXIT_INCOMPLETE);

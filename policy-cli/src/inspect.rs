@@ -39,9 +39,9 @@ enum Format {
 pub fn run(args: InspectArgs) -> anyhow::Result<u8> {
     let account = account_input::load(&args.paths);
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&document(&account))?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&document(&account))?),
         Format::Human => {
-            print!("{}", human(&account));
+            out!("{}", human(&account));
             account_input::report_problems(&account);
         }
     }

@@ -4,6 +4,23 @@
 // `deny`, not `forbid`: src/plugin_host.rs loads plugins and must use `unsafe`.
 #![deny(unsafe_code)]
 
+/// `println!` that ignores a closed standard output (`rolecall … | head`)
+/// instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed standard output.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod account_input;
 mod can;
 mod check;

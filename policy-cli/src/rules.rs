@@ -29,7 +29,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
     let Some(selector) = args.rule else {
         for r in &rules {
             let m = r.meta();
-            println!(
+            outln!(
                 "{:<7} {:<7} {:<34} {}",
                 m.code,
                 m.default_severity.as_str(),
@@ -47,17 +47,17 @@ pub fn run(args: RulesArgs) -> anyhow::Result<u8> {
                 };
                 let m = rule.meta();
                 if i > 0 {
-                    println!();
+                    outln!();
                 }
-                println!(
+                outln!(
                     "# {} {} ({}, {})\n",
                     m.code,
                     m.name,
                     m.default_severity.as_str(),
                     m.category.as_str()
                 );
-                println!("{}", m.summary);
-                println!(
+                outln!("{}", m.summary);
+                outln!(
                     "\n{}",
                     m.docs
                         .lines()

@@ -62,16 +62,17 @@ pub fn run(args: WhoCanArgs) -> anyhow::Result<u8> {
                 "resource_policy_found": answer.resource_policy.is_some(),
                 "allowed": allowed,
             });
-            println!("{}", serde_json::to_string_pretty(&document)?);
+            outln!("{}", serde_json::to_string_pretty(&document)?);
         }
         Format::Human => {
             if answer.allowed.is_empty() {
-                println!(
+                outln!(
                     "nobody in the dump may {} on {}",
-                    args.action, args.resource
+                    args.action,
+                    args.resource
                 );
             } else {
-                println!("who can {} on {}:", args.action, args.resource);
+                outln!("who can {} on {}:", args.action, args.resource);
             }
             for a in &answer.allowed {
                 use policy_core::access::PrincipalCategory as C;
@@ -83,16 +84,16 @@ pub fn run(args: WhoCanArgs) -> anyhow::Result<u8> {
                     }
                     C::Public | C::Service | C::Federated => "",
                 };
-                println!("\n  {} {}{outside}", a.category.name(), a.principal);
+                outln!("\n  {} {}{outside}", a.category.name(), a.principal);
                 for c in &a.conditions {
-                    println!("    when {c}");
+                    outln!("    when {c}");
                 }
                 for g in &a.granted_by {
-                    println!("    granted by {g}");
+                    outln!("    granted by {g}");
                 }
             }
             if answer.resource_policy.is_none() {
-                println!(
+                outln!(
                     "\nnote: the dump has no resource policy for {}",
                     args.resource
                 );

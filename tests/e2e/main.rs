@@ -7,6 +7,7 @@ mod can;
 mod check;
 mod eval;
 mod plugins;
+mod rules;
 
 use std::path::PathBuf;
 

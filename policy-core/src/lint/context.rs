@@ -96,11 +96,7 @@ impl<'a> Context<'a> {
 
     /// The functions whose execution role is `role_arn`.
     pub fn functions_using(&self, role_arn: &str) -> Vec<&'a Function> {
-        self.account
-            .functions
-            .values()
-            .filter(|f| f.role.as_deref() == Some(role_arn))
-            .collect()
+        self.account.functions_using(role_arn)
     }
 
     /// Asks the resource policy `policy` whether `principal` may do `action`
@@ -147,9 +143,7 @@ impl<'a> Context<'a> {
         // The execution role's ARN with its path, which the session ARN lacks.
         if let Some(role) = self
             .account
-            .roles
-            .values()
-            .find(|r| r.name == principal.name() && r.account == principal.account())
+            .role_named(principal.account(), principal.name())
         {
             context.insert(
                 "aws:PrincipalArn",

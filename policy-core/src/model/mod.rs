@@ -268,6 +268,17 @@ pub struct Account {
     pub skipped: Vec<Skipped>,
     /// Problems in input files.
     pub problems: Vec<IngestProblem>,
+    /// Look-up tables, built on first use (the model is complete by then).
+    index: std::sync::OnceLock<AccountIndex>,
+}
+
+/// Look-ups that would otherwise scan every function or role.
+#[derive(Clone, Debug, Default)]
+struct AccountIndex {
+    /// Role ARN → ARNs of the functions it is the execution role of.
+    functions_by_role: std::collections::HashMap<String, Vec<String>>,
+    /// (account, role name) → role ARN.
+    role_by_name: std::collections::HashMap<(String, String), String>,
 }
 
 impl Account {
@@ -281,6 +292,45 @@ impl Account {
         self.sources
             .get(source.file)
             .map_or("", |s| s.path.as_str())
+    }
+
+    fn index(&self) -> &AccountIndex {
+        self.index.get_or_init(|| {
+            let mut index = AccountIndex::default();
+            for function in self.functions.values() {
+                if let Some(role) = &function.role {
+                    index
+                        .functions_by_role
+                        .entry(role.clone())
+                        .or_default()
+                        .push(function.arn.clone());
+                }
+            }
+            for role in self.roles.values() {
+                index
+                    .role_by_name
+                    .insert((role.account.clone(), role.name.clone()), role.arn.clone());
+            }
+            index
+        })
+    }
+
+    /// The functions whose execution role is `role_arn`, by ARN.
+    pub fn functions_using(&self, role_arn: &str) -> Vec<&Function> {
+        self.index()
+            .functions_by_role
+            .get(role_arn)
+            .map(|arns| arns.iter().filter_map(|a| self.functions.get(a)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The role of `account` named `name` (role names are unique per account).
+    pub fn role_named(&self, account: &str, name: &str) -> Option<&Role> {
+        let arn = self
+            .index()
+            .role_by_name
+            .get(&(account.to_owned(), name.to_owned()))?;
+        self.roles.get(arn)
     }
 
     /// The function whose unqualified ARN is the given ARN with any

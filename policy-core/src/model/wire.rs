@@ -197,6 +197,7 @@ impl Account {
             unresolved: wire.unresolved,
             skipped: wire.skipped,
             problems: wire.problems,
+            index: Default::default(),
         })
     }
 }

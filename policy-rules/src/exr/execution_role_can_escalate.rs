@@ -65,23 +65,29 @@ impl Rule for ExecutionRoleCanEscalate {
         ) {
             paths.push("rewrite managed policies (`iam:CreatePolicyVersion`)".to_owned());
         }
-        let others: Vec<&str> = cx
-            .account
-            .functions
-            .values()
-            .filter(|f| {
-                f.role.is_some()
-                    && f.role.as_deref() != Some(role.arn.as_str())
-                    && f.account == *account
-            })
-            .filter(|f| allows("lambda:UpdateFunctionCode", &f.arn))
-            .map(|f| f.name.as_str())
-            .collect();
-        if !others.is_empty() {
-            paths.push(format!(
-                "replace the code of functions running as other roles (`lambda:UpdateFunctionCode` on {})",
-                others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-            ));
+        // Replacing another function's code runs that code as the other
+        // function's role. Ask about an arbitrary function of the account
+        // first, and only then name the functions running as other roles.
+        let any_function = format!("arn:aws:lambda:{region}:{account}:function:rolecall-probe");
+        if allows("lambda:UpdateFunctionCode", &any_function) {
+            let others: Vec<&str> = cx
+                .account
+                .functions
+                .values()
+                .filter(|f| {
+                    f.role.is_some()
+                        && f.role.as_deref() != Some(role.arn.as_str())
+                        && f.account == *account
+                })
+                .take(5)
+                .map(|f| f.name.as_str())
+                .collect();
+            if !others.is_empty() {
+                paths.push(format!(
+                    "replace the code of functions running as other roles (`lambda:UpdateFunctionCode` on any function, e.g. {})",
+                    others.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
         }
         if paths.is_empty() {
             return;

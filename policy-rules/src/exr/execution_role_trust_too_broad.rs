@@ -1,7 +1,8 @@
-use policy_core::access::{who_can, PrincipalCategory};
 use policy_core::declare_rule;
+use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::Role;
+use policy_core::policy::{Effect, PrincipalKind, Principals};
 
 declare_rule! {
     /// ## What it does
@@ -39,15 +40,57 @@ impl Rule for ExecutionRoleTrustTooBroad {
         let Some(trust) = role.trust_policy else {
             return;
         };
-        let answer = who_can(cx.account, "sts:AssumeRole", &role.arn, None);
-        let others: Vec<String> = answer
-            .allowed
+        let Some(document) = cx.account.policy(trust).document.as_deref() else {
+            return;
+        };
+        // Everyone the trust policy names, plus anyone at all.
+        let mut candidates: Vec<(String, String)> =
+            vec![("anyone".to_owned(), "anonymous".to_owned())];
+        for statement in document
+            .statements
             .iter()
-            .filter(|a| {
-                !(a.category == PrincipalCategory::Service && a.principal == "lambda.amazonaws.com")
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            let Some(element) = statement.principal.as_ref().filter(|p| !p.negated) else {
+                continue;
+            };
+            let Principals::Entries(entries) = &element.principals else {
+                continue;
+            };
+            for entry in entries {
+                let (label, principal) = match entry.kind {
+                    PrincipalKind::Service if entry.value == "lambda.amazonaws.com" => continue,
+                    PrincipalKind::Service => {
+                        (format!("service `{}`", entry.value), entry.value.clone())
+                    }
+                    PrincipalKind::Federated => (
+                        format!("identity provider `{}`", entry.value),
+                        entry.value.clone(),
+                    ),
+                    PrincipalKind::Aws if entry.value == "*" => continue,
+                    PrincipalKind::Aws if policy_core::arn::is_account_id(&entry.value) => (
+                        format!("account `{}`", entry.value),
+                        format!("arn:aws:iam::{}:root", entry.value),
+                    ),
+                    PrincipalKind::Aws if entry.value.ends_with(":root") => {
+                        let account = entry.value.split(':').nth(4).unwrap_or_default();
+                        (format!("account `{account}`"), entry.value.clone())
+                    }
+                    PrincipalKind::Aws => (format!("`{}`", entry.value), entry.value.clone()),
+                    PrincipalKind::CanonicalUser => continue,
+                };
+                if !candidates.iter().any(|(l, _)| *l == label) {
+                    candidates.push((label, principal));
+                }
+            }
+        }
+        let others: Vec<String> = candidates
+            .into_iter()
+            .filter(|(_, principal)| {
+                cx.ask_resource_policy(trust, principal, "sts:AssumeRole", &role.arn, &[])
+                    .is_some_and(|r| r.decision == Decision::Allow)
             })
-            .filter(|a| a.granted_by.iter().any(|g| g.starts_with("trust policy")))
-            .map(|a| format!("{} `{}`", a.category.name(), a.principal))
+            .map(|(label, _)| label)
             .collect();
         if others.is_empty() {
             return;
