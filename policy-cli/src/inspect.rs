@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use policy_core::access::describe;
-use policy_core::locate::locate;
 use policy_core::model::{describe_origin, Account, Function, PolicyId, PolicyOrigin, SourceRef};
 use policy_core::policy::{Effect, Principals};
 use serde_json::{json, Value};
@@ -57,7 +56,7 @@ fn source_json(account: &Account, source: Option<&SourceRef>) -> Value {
         return Value::Null;
     };
     let file = account.sources.get(source.file);
-    let location = file.and_then(|f| locate(&f.text, &source.pointer));
+    let location = file.and_then(|f| f.locate(&source.pointer));
     json!({
         "file": file.map(|f| f.path.as_str()),
         "pointer": source.pointer,
@@ -271,7 +270,7 @@ fn where_from(account: &Account, source: Option<&SourceRef>) -> String {
             match account
                 .sources
                 .get(s.file)
-                .and_then(|f| locate(&f.text, &s.pointer))
+                .and_then(|f| f.locate(&s.pointer))
             {
                 Some(l) => format!("{path}:{}:{}", l.line, l.column),
                 None => path.to_owned(),

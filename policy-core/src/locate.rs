@@ -18,6 +18,93 @@ pub struct Location {
     pub offset: usize,
 }
 
+/// A per-file index that makes repeated look-ups cheap: where every line
+/// starts, and where each item of the top-level arrays and objects starts
+/// (`/RoleDetailList/537`), so a look-up walks only from the nearest anchor
+/// instead of from the start of a large file.
+#[derive(Clone, Debug, Default)]
+pub struct LocateIndex {
+    line_starts: Vec<usize>,
+    /// Pointer → (where its value starts, where its member starts).
+    anchors: std::collections::HashMap<String, (usize, usize)>,
+}
+
+impl LocateIndex {
+    /// Indexes `text` (one pass).
+    pub fn build(text: &str) -> LocateIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut anchors = std::collections::HashMap::new();
+        let mut walker = Walker {
+            bytes: text.as_bytes(),
+            pos: 0,
+            member_start: None,
+        };
+        walker.skip_ws();
+        walker.record_children("", 2, &mut anchors);
+        LocateIndex {
+            line_starts,
+            anchors,
+        }
+    }
+
+    /// The line and column of byte `offset`.
+    pub fn location_of_offset(&self, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = text
+            .get(line_start..offset)
+            .map_or(offset - line_start, |s| s.chars().count())
+            + 1;
+        Location {
+            line,
+            column,
+            offset,
+        }
+    }
+
+    /// Like [`locate`], walking from the nearest indexed element.
+    pub fn locate(&self, text: &str, pointer: &str) -> Option<Location> {
+        // The longest indexed prefix of the pointer, at a token boundary.
+        let mut prefix = pointer;
+        let (start, rest) = loop {
+            if let Some(&(value, member)) = self.anchors.get(prefix) {
+                break (Some((value, member)), &pointer[prefix.len()..]);
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => break (None, pointer),
+            }
+        };
+        let Some((value_start, member_start)) = start else {
+            return locate(text, pointer).map(|l| self.location_of_offset(text, l.offset));
+        };
+        if rest.is_empty() {
+            return Some(self.location_of_offset(text, member_start));
+        }
+        let mut walker = Walker {
+            bytes: text.as_bytes(),
+            pos: value_start,
+            member_start: None,
+        };
+        for token in rest.strip_prefix('/')?.split('/') {
+            walker.member_start = None;
+            walker.descend(&token.replace("~1", "/").replace("~0", "~"))?;
+        }
+        Some(self.location_of_offset(text, walker.member_start.unwrap_or(walker.pos)))
+    }
+}
+
 /// The line and column of byte `offset` in `text`.
 pub fn location_of_offset(text: &str, offset: usize) -> Location {
     let offset = offset.min(text.len());
@@ -133,6 +220,47 @@ impl Walker<'_> {
         }
     }
 
+    /// Records where each child of the container at `self.pos` starts, down
+    /// to `depth` levels, then moves past the container.
+    fn record_children(
+        &mut self,
+        pointer: &str,
+        depth: usize,
+        anchors: &mut std::collections::HashMap<String, (usize, usize)>,
+    ) -> Option<()> {
+        self.skip_ws();
+        if depth == 0 || !matches!(self.peek()?, b'{' | b'[') {
+            return self.skip_value();
+        }
+        let object = self.peek()? == b'{';
+        self.pos += 1;
+        let mut index = 0usize;
+        loop {
+            self.skip_ws();
+            if matches!(self.peek()?, b'}' | b']') {
+                self.pos += 1;
+                return Some(());
+            }
+            let member_start = self.pos;
+            let token = if object {
+                let key = self.string()?;
+                self.expect(b':')?;
+                key.replace('~', "~0").replace('/', "~1")
+            } else {
+                index.to_string()
+            };
+            index += 1;
+            self.skip_ws();
+            let child = format!("{pointer}/{token}");
+            anchors.insert(child.clone(), (self.pos, member_start));
+            self.record_children(&child, depth - 1, anchors)?;
+            self.skip_ws();
+            if self.peek()? == b',' {
+                self.pos += 1;
+            }
+        }
+    }
+
     fn string(&mut self) -> Option<String> {
         if self.peek()? != b'"' {
             return None;
@@ -222,6 +350,37 @@ mod tests {
         assert!(locate(DOC, "/Statement/5").is_none());
         assert!(locate(DOC, "/Nope").is_none());
         assert!(locate("{", "/a").is_none());
+    }
+
+    #[test]
+    fn the_index_gives_the_same_answers() {
+        let index = LocateIndex::build(DOC);
+        for pointer in [
+            "",
+            "/Version",
+            "/Statement",
+            "/Statement/0",
+            "/Statement/1/Effect",
+            "/Statement/1/Action/2",
+            "/Statement/1/Action/1/x/1",
+            "/Nope",
+            "/Statement/9",
+        ] {
+            assert_eq!(
+                index.locate(DOC, pointer),
+                locate(DOC, pointer),
+                "{pointer}"
+            );
+        }
+        let text = "[\n {\"a\": 1},\n {\"b\": [true, \"é\", {\"c\": null}]}\n]";
+        let index = LocateIndex::build(text);
+        for pointer in ["/0", "/1/b", "/1/b/2/c", "/0/a", "/2"] {
+            assert_eq!(
+                index.locate(text, pointer),
+                locate(text, pointer),
+                "{pointer}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod corpus;
 mod managed_policies;
 mod new_plugin;
 
@@ -25,6 +26,7 @@ fn main() -> Result<()> {
         "bench" => bench::run(rest),
         "managed-policies" => managed_policies::run(rest),
         "docs" => docs(),
+        "corpus" => corpus::run(rest),
         "new-plugin" => new_plugin::run(rest),
         "help" | "--help" | "-h" => {
             println!("usage: cargo xtask <task>\n\ntasks:\n  ci      format check, clippy -D warnings, all tests\n  bench   evaluator micro-benchmark and `rolecall eval` throughput [--cases N]\n  docs    regenerate docs/rules.md and docs/rules/CODE.md from the rules\n  new-plugin NAME [--dir DIR]   scaffold a rule plugin crate");

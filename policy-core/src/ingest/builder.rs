@@ -6,7 +6,6 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::eval::{CompiledPolicy, PolicyKind};
-use crate::locate::locate;
 use crate::model::{
     Account, FileKind, Function, IngestProblem, ManagedPolicy, PolicyId, PolicyOrigin,
     PolicyRecord, SourceRef, Unresolved,
@@ -98,7 +97,7 @@ impl<'m> Builder<'m> {
         help: Option<&str>,
     ) {
         let (path, location) = match self.account.sources.get(file) {
-            Some(source) => (source.path.clone(), locate(&source.text, pointer)),
+            Some(source) => (source.path.clone(), source.locate(pointer)),
             None => (String::new(), None),
         };
         self.account.problems.push(IngestProblem {

@@ -214,39 +214,51 @@ fn load(path: &Path) -> LoadedFile {
     }
 }
 
+/// Adds one parsed file to the model under construction.
+fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
+    match file.outcome {
+        Ok((text, value)) => {
+            let kind = sniff(&value);
+            if kind == FileKind::Unknown {
+                builder.account.skipped.push(Skipped {
+                    path: file.path,
+                    reason: unknown_reason(&value),
+                });
+                return;
+            }
+            let index = builder.account.sources.len();
+            builder.account.sources.push(SourceFile {
+                path: file.path,
+                text,
+                kind,
+                index: Default::default(),
+            });
+            builder.add_file(index, kind, &value);
+        }
+        Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
+            path: file.path,
+            reason,
+        }),
+        Err(Loaded::Problem(p)) => builder.account.problems.push(p),
+    }
+}
+
 /// Reads every file under `paths` into one account model. Never fails:
 /// unreadable or broken files are listed in [`Account::problems`], files of
 /// unknown kinds in [`Account::skipped`], and everything else is analysed.
 pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     let mut problems = Vec::new();
     let files = collect_files(paths, &mut problems);
-    let loaded: Vec<LoadedFile> = files.par_iter().map(|p| load(p)).collect();
     let mut builder = builder::Builder::new(managed);
     builder.account.problems = problems;
-    for file in loaded {
-        match file.outcome {
-            Ok((text, value)) => {
-                let kind = sniff(&value);
-                if kind == FileKind::Unknown {
-                    builder.account.skipped.push(Skipped {
-                        path: file.path,
-                        reason: unknown_reason(&value),
-                    });
-                    continue;
-                }
-                let index = builder.account.sources.len();
-                builder.account.sources.push(SourceFile {
-                    path: file.path,
-                    text,
-                    kind,
-                });
-                builder.add_file(index, kind, &value);
-            }
-            Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
-                path: file.path,
-                reason,
-            }),
-            Err(Loaded::Problem(p)) => builder.account.problems.push(p),
+    // Parse a batch of files in parallel, fold it in path order, drop the
+    // parsed trees, go on: memory stays near the size of the input text
+    // instead of holding every file's JSON tree at once.
+    let batch = rayon::current_num_threads().max(1) * 4;
+    for paths in files.chunks(batch) {
+        let loaded: Vec<LoadedFile> = paths.par_iter().map(|p| load(p)).collect();
+        for file in loaded {
+            fold(&mut builder, file);
         }
     }
     builder.finish()

@@ -4,7 +4,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::locate::locate;
 use crate::model::{Account, SourceRef};
 use crate::policy::DocumentEncoding;
 
@@ -104,7 +103,7 @@ impl Location {
                 (!inner.is_empty()).then(|| inner.to_owned()),
             ),
         };
-        let at = locate(&file.text, &pointer);
+        let at = file.locate(&pointer);
         Some(Location {
             file: file.path.clone(),
             pointer,

@@ -46,6 +46,18 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// What the file was recognised as.
     pub kind: FileKind,
+    /// Built on the first look-up: findings in large files stay cheap to locate.
+    #[serde(skip)]
+    pub index: std::sync::OnceLock<crate::locate::LocateIndex>,
+}
+
+impl SourceFile {
+    /// Where the element at `pointer` is in this file.
+    pub fn locate(&self, pointer: &str) -> Option<crate::locate::Location> {
+        self.index
+            .get_or_init(|| crate::locate::LocateIndex::build(&self.text))
+            .locate(&self.text, pointer)
+    }
 }
 
 /// What a file holds, recognised from its content.

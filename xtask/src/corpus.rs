@@ -1,0 +1,405 @@
+//! `cargo xtask corpus --roles N --functions N [--seed S] OUT`: a
+//! deterministic generator of realistic account dumps in the real AWS CLI
+//! formats, for benchmarks: authorization details (paginated, 1,000 roles
+//! a file) with inline, customer managed and AWS managed policies and
+//! boundaries; list-functions pages; event source mappings; one get-policy
+//! file per function that has a resource policy; and a realistic share of
+//! misconfigurations.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+/// A small, fast, deterministic generator (xorshift64*), so the same seed
+/// gives the same corpus on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+pub struct Options {
+    pub roles: usize,
+    pub functions: usize,
+    pub seed: u64,
+    pub out: PathBuf,
+}
+
+pub fn parse(args: &[String]) -> Result<Options> {
+    let mut roles = None;
+    let mut functions = None;
+    let mut seed = 1;
+    let mut out = None;
+    let mut iter = args.iter();
+    let number = |v: Option<&String>, what: &str| -> Result<usize> {
+        v.with_context(|| format!("`{what}` needs a number"))?
+            .replace('_', "")
+            .parse()
+            .with_context(|| format!("`{what}` needs a number"))
+    };
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--roles" => roles = Some(number(iter.next(), "--roles")?),
+            "--functions" => functions = Some(number(iter.next(), "--functions")?),
+            "--seed" => seed = number(iter.next(), "--seed")? as u64,
+            other if !other.starts_with('-') && out.is_none() => out = Some(PathBuf::from(other)),
+            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] OUT"),
+        }
+    }
+    let functions = functions.context("give --functions N")?;
+    Ok(Options {
+        roles: roles.unwrap_or(functions),
+        functions,
+        seed,
+        out: out.context("give the output folder")?,
+    })
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let options = parse(args)?;
+    let bytes = generate(&options)?;
+    eprintln!(
+        "corpus: {} roles, {} functions, {:.1} MiB in `{}`",
+        options.roles,
+        options.functions,
+        bytes as f64 / 1048576.0,
+        options.out.display()
+    );
+    Ok(())
+}
+
+const ACCOUNT: &str = "111122223333";
+const REGIONS: &[&str] = &["us-east-1", "eu-west-1"];
+const TEAMS: &[&str] = &[
+    "orders", "payments", "search", "media", "billing", "identity", "catalog", "shipping",
+];
+
+fn write_json(path: &Path, value: &Value) -> Result<usize> {
+    let text = serde_json::to_string_pretty(value)?;
+    let mut file =
+        fs::File::create(path).with_context(|| format!("cannot write `{}`", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(text.len())
+}
+
+fn managed(name: &str, path: &str) -> String {
+    format!("arn:aws:iam::aws:policy{path}{name}")
+}
+
+/// What one function looks like.
+struct Plan {
+    name: String,
+    region: &'static str,
+    role: usize,
+    team: &'static str,
+    source: Option<(&'static str, String)>,
+    vpc: bool,
+    tracing: bool,
+    invoker: Option<&'static str>,
+}
+
+/// Generates the corpus; returns the number of bytes written.
+pub fn generate(options: &Options) -> Result<usize> {
+    let mut rng = Rng::new(options.seed);
+    fs::create_dir_all(&options.out)?;
+    let out = &options.out;
+    let mut bytes = 0;
+    let roles = options.roles.max(1);
+
+    // Functions: each gets a role (most their own; some share).
+    let mut plans = Vec::with_capacity(options.functions);
+    for i in 0..options.functions {
+        let team = TEAMS[rng.below(TEAMS.len())];
+        let region = REGIONS[rng.below(REGIONS.len())];
+        let name = format!("{team}-fn-{i:06}");
+        let role = if i < roles && !rng.chance(8) {
+            i
+        } else {
+            rng.below(roles)
+        };
+        let source = match rng.below(10) {
+            0 | 1 => Some(("sqs", format!("arn:aws:sqs:{region}:{ACCOUNT}:{team}-queue-{i}"))),
+            2 => Some(("kinesis", format!("arn:aws:kinesis:{region}:{ACCOUNT}:stream/{team}-stream-{}", i % 97))),
+            3 => Some(("dynamodb", format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{team}-{}/stream/2025-01-01T00:00:00.000", i % 53))),
+            _ => None,
+        };
+        let invoker = match rng.below(10) {
+            0 | 1 => Some("s3"),
+            2 => Some("sns"),
+            3 => Some("apigateway"),
+            4 => Some("events"),
+            _ => None,
+        };
+        plans.push(Plan {
+            name,
+            region,
+            role,
+            team,
+            source,
+            vpc: rng.chance(15),
+            tracing: rng.chance(20),
+            invoker,
+        });
+    }
+
+    // Customer managed policies shared by many roles, and boundaries.
+    let shared: Vec<(String, Value)> = (0..50)
+        .map(|i| {
+            let team = TEAMS[i % TEAMS.len()];
+            let arn = format!("arn:aws:iam::{ACCOUNT}:policy/shared/{team}-common-{i}");
+            let doc = json!({"Version": "2012-10-17", "Statement": [
+                {"Sid": "ReadConfig", "Effect": "Allow", "Action": ["ssm:GetParameter", "ssm:GetParametersByPath"],
+                 "Resource": format!("arn:aws:ssm:*:{ACCOUNT}:parameter/{team}/*")},
+                {"Sid": "Secrets", "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                 "Resource": format!("arn:aws:secretsmanager:*:{ACCOUNT}:secret:{team}/*"),
+                 "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}},
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+            ]});
+            (arn, doc)
+        })
+        .collect();
+    let boundary_arn = format!("arn:aws:iam::{ACCOUNT}:policy/platform/lambda-boundary");
+    let boundary = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+        {"Effect": "Deny", "Action": ["iam:PassRole"], "Resource": "*"}
+    ]});
+
+    // Roles, paginated 1,000 per file like `--max-items` dumps.
+    let aws_managed_needed = [
+        ("AWSLambdaBasicExecutionRole", "/service-role/"),
+        ("AWSLambdaSQSQueueExecutionRole", "/service-role/"),
+        ("AWSLambdaKinesisExecutionRole", "/service-role/"),
+        ("AWSLambdaDynamoDBExecutionRole", "/service-role/"),
+        ("AWSLambdaVPCAccessExecutionRole", "/service-role/"),
+        ("AWSXRayDaemonWriteAccess", "/"),
+        ("AdministratorAccess", "/"),
+    ];
+    let mut role_functions: Vec<Vec<usize>> = vec![Vec::new(); roles];
+    for (i, p) in plans.iter().enumerate() {
+        role_functions[p.role].push(i);
+    }
+    let mut page = Vec::new();
+    let mut page_number = 0;
+    let flush = |page: &mut Vec<Value>,
+                 page_number: &mut usize,
+                 policies: Vec<Value>|
+     -> Result<usize> {
+        *page_number += 1;
+        let doc = json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": std::mem::take(page), "Policies": policies});
+        write_json(
+            &out.join(format!("iam-authorization-details-{page_number:04}.json")),
+            &doc,
+        )
+    };
+    for r in 0..roles {
+        let functions = &role_functions[r];
+        let team = functions
+            .first()
+            .map_or(TEAMS[r % TEAMS.len()], |f| plans[*f].team);
+        let name = format!("{team}-role-{r:06}");
+        let mut attached = vec![
+            json!({"PolicyName": "AWSLambdaBasicExecutionRole", "PolicyArn": managed("AWSLambdaBasicExecutionRole", "/service-role/")}),
+        ];
+        let mut inline = Vec::new();
+        let broken = rng.chance(3);
+        for f in functions {
+            let p = &plans[*f];
+            match (&p.source, broken) {
+                (Some(("sqs", arn)), false) => {
+                    if rng.chance(50) {
+                        attached.push(json!({"PolicyName": "AWSLambdaSQSQueueExecutionRole", "PolicyArn": managed("AWSLambdaSQSQueueExecutionRole", "/service-role/")}));
+                    } else {
+                        inline.push(json!({"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": arn}));
+                    }
+                }
+                (Some(("kinesis", _)), false) => attached.push(json!({"PolicyName": "AWSLambdaKinesisExecutionRole", "PolicyArn": managed("AWSLambdaKinesisExecutionRole", "/service-role/")})),
+                (Some(("dynamodb", arn)), false) => inline.push(json!({"Effect": "Allow", "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], "Resource": [arn, "*"]})),
+                _ => {}
+            }
+            if p.vpc && !rng.chance(5) {
+                attached.push(json!({"PolicyName": "AWSLambdaVPCAccessExecutionRole", "PolicyArn": managed("AWSLambdaVPCAccessExecutionRole", "/service-role/")}));
+            }
+            if p.tracing {
+                attached.push(json!({"PolicyName": "AWSXRayDaemonWriteAccess", "PolicyArn": managed("AWSXRayDaemonWriteAccess", "/")}));
+            }
+            inline.push(json!({"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+                "Resource": format!("arn:aws:dynamodb:{}:{ACCOUNT}:table/{}-{}", p.region, p.team, f % 53)}));
+        }
+        if rng.chance(2) {
+            attached.push(json!({"PolicyName": "AdministratorAccess", "PolicyArn": managed("AdministratorAccess", "/")}));
+        }
+        attached.push(json!({"PolicyName": "shared", "PolicyArn": shared[r % shared.len()].0}));
+        attached.sort_by_key(|a| a["PolicyArn"].as_str().map(str::to_owned));
+        attached.dedup();
+        let trust = if rng.chance(2) {
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        } else {
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+        };
+        let mut role = json!({
+            "Path": "/service-role/",
+            "RoleName": name,
+            "RoleId": format!("AROA{:016X}", rng.next()),
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:role/service-role/{name}"),
+            "CreateDate": "2025-01-01T00:00:00Z",
+            "AssumeRolePolicyDocument": trust,
+            "InstanceProfileList": [],
+            "RolePolicyList": if inline.is_empty() { json!([]) } else {
+                json!([{"PolicyName": format!("{name}-access"), "PolicyDocument": {"Version": "2012-10-17", "Statement": inline}}])
+            },
+            "AttachedManagedPolicies": attached,
+            "Tags": [{"Key": "team", "Value": team}],
+            "RoleLastUsed": {}
+        });
+        if rng.chance(30) {
+            role["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": boundary_arn});
+        }
+        page.push(role);
+        if page.len() == 1000 {
+            bytes += flush(&mut page, &mut page_number, Vec::new())?;
+        }
+    }
+    // The last page carries the managed policies (as the CLI's last page does).
+    let mut policies: Vec<Value> = shared
+        .iter()
+        .map(|(arn, doc)| policy_entry(arn, doc))
+        .collect();
+    policies.push(policy_entry(&boundary_arn, &boundary));
+    if let Ok(set) = policy_core::managed::aws_managed_policies() {
+        for (name, path) in aws_managed_needed {
+            if let Some(p) = set.get_by_arn(&managed(name, path)) {
+                policies.push(policy_entry(p.arn(), p.document()));
+            }
+        }
+    }
+    bytes += flush(&mut page, &mut page_number, policies)?;
+
+    // Functions, 50 a page; mappings; resource policies.
+    for (n, chunk) in plans.chunks(50).enumerate() {
+        let functions: Vec<Value> = chunk
+            .iter()
+            .map(|p| {
+                let role_team = role_functions[p.role].first().map_or(TEAMS[p.role % TEAMS.len()], |f| plans[*f].team);
+                let mut f = json!({
+                    "FunctionName": p.name,
+                    "FunctionArn": format!("arn:aws:lambda:{}:{ACCOUNT}:function:{}", p.region, p.name),
+                    "Runtime": "python3.12",
+                    "Role": format!("arn:aws:iam::{ACCOUNT}:role/service-role/{role_team}-role-{:06}", p.role),
+                    "Handler": "app.handler",
+                    "CodeSize": 2048,
+                    "Timeout": 30,
+                    "MemorySize": 256,
+                    "LastModified": "2025-01-01T00:00:00.000+0000",
+                    "Version": "$LATEST",
+                    "TracingConfig": {"Mode": if p.tracing { "Active" } else { "PassThrough" }},
+                    "PackageType": "Zip",
+                    "Architectures": ["arm64"],
+                    "LoggingConfig": {"LogFormat": "Text", "LogGroup": format!("/aws/lambda/{}", p.name)}
+                });
+                if p.vpc {
+                    f["VpcConfig"] = json!({"SubnetIds": ["subnet-0a1b2c3d", "subnet-1b2c3d4e"], "SecurityGroupIds": ["sg-0a1b2c3d"], "VpcId": "vpc-0a1b2c3d"});
+                }
+                f
+            })
+            .collect();
+        bytes += write_json(
+            &out.join(format!("lambda-list-functions-{:04}.json", n + 1)),
+            &json!({"Functions": functions}),
+        )?;
+    }
+    let mappings: Vec<Value> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let (_, source) = p.source.as_ref()?;
+            let uuid = format!("{:08x}-0000-4000-8000-{:012x}", i, i);
+            Some(json!({
+                "UUID": uuid,
+                "BatchSize": 10,
+                "EventSourceArn": source,
+                "FunctionArn": format!("arn:aws:lambda:{}:{ACCOUNT}:function:{}", p.region, p.name),
+                "LastModified": "2025-01-01T00:00:00.000000+00:00",
+                "State": "Enabled",
+                "StateTransitionReason": "USER_INITIATED",
+                "EventSourceMappingArn": format!("arn:aws:lambda:{}:{ACCOUNT}:event-source-mapping:{uuid}", p.region)
+            }))
+        })
+        .collect();
+    bytes += write_json(
+        &out.join("lambda-list-event-source-mappings.json"),
+        &json!({"EventSourceMappings": mappings}),
+    )?;
+    let policy_dir = out.join("policies");
+    fs::create_dir_all(&policy_dir)?;
+    for p in &plans {
+        let Some(invoker) = p.invoker else { continue };
+        let function = format!("arn:aws:lambda:{}:{ACCOUNT}:function:{}", p.region, p.name);
+        let (principal, mut condition) = match invoker {
+            "s3" => (
+                "s3.amazonaws.com",
+                json!({"ArnLike": {"AWS:SourceArn": format!("arn:aws:s3:::{}-uploads", p.team)}, "StringEquals": {"AWS:SourceAccount": ACCOUNT}}),
+            ),
+            "sns" => (
+                "sns.amazonaws.com",
+                json!({"ArnLike": {"AWS:SourceArn": format!("arn:aws:sns:{}:{ACCOUNT}:{}-events", p.region, p.team)}}),
+            ),
+            "apigateway" => (
+                "apigateway.amazonaws.com",
+                json!({"ArnLike": {"AWS:SourceArn": format!("arn:aws:execute-api:{}:{ACCOUNT}:abc123/*/POST/{}", p.region, p.team)}}),
+            ),
+            _ => (
+                "events.amazonaws.com",
+                json!({"ArnLike": {"AWS:SourceArn": format!("arn:aws:events:{}:{ACCOUNT}:rule/{}-nightly", p.region, p.team)}}),
+            ),
+        };
+        // Misconfigurations: a dropped condition, a public grant.
+        if rng.chance(4) {
+            condition = json!({});
+        }
+        let mut statements = vec![
+            json!({"Sid": format!("{invoker}-invoke"), "Effect": "Allow", "Principal": {"Service": principal},
+            "Action": "lambda:InvokeFunction", "Resource": function, "Condition": condition}),
+        ];
+        if rng.chance(2) {
+            statements.push(json!({"Sid": "public", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": function}));
+        }
+        let policy = json!({"Version": "2012-10-17", "Id": "default", "Statement": statements});
+        let output =
+            json!({"Policy": policy.to_string(), "RevisionId": format!("{:032x}", rng.next())});
+        bytes += write_json(
+            &policy_dir.join(format!("lambda-get-policy-{}.json", p.name)),
+            &output,
+        )?;
+    }
+    Ok(bytes)
+}
+
+fn policy_entry(arn: &str, document: &Value) -> Value {
+    json!({
+        "PolicyName": arn.rsplit('/').next().unwrap_or(arn),
+        "Arn": arn,
+        "Path": "/",
+        "DefaultVersionId": "v1",
+        "AttachmentCount": 1,
+        "IsAttachable": true,
+        "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": true, "CreateDate": "2025-01-01T00:00:00Z"}]
+    })
+}
