@@ -90,6 +90,18 @@ enum Command {
     },
 }
 
+/// With `ROLECALL_REPORT_PEAK_MEMORY` set, prints the process's peak
+/// resident memory on standard error (for `cargo xtask bench`; Linux only).
+fn report_peak_memory() {
+    if std::env::var_os("ROLECALL_REPORT_PEAK_MEMORY").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+        eprintln!("peak memory: {}", line.trim_start_matches("VmHWM:").trim());
+    }
+}
+
 /// `rolecall --version`: the version and the data it carries.
 fn long_version() -> &'static str {
     let managed = match policy_core::managed::aws_managed_policies() {
@@ -106,7 +118,13 @@ fn long_version() -> &'static str {
 
 fn main() -> ExitCode {
     link_rules();
-    let matches = Cli::command().long_version(long_version()).get_matches();
+    // Loading the embedded data for the long version costs time and memory:
+    // only when asked.
+    let mut command = Cli::command();
+    if std::env::args().any(|a| a == "--version") {
+        command = command.long_version(long_version());
+    }
+    let matches = command.get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -120,6 +138,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::PluginWorker { task, path } => Ok(plugin_host::worker(&task, &path)),
     };
+    report_peak_memory();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

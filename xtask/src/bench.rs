@@ -13,6 +13,7 @@ use crate::{cargo, root};
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut cases = 200_000usize;
+    let mut sizes: Vec<usize> = vec![1_000, 10_000];
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -23,7 +24,16 @@ pub fn run(args: &[String]) -> Result<()> {
                     .parse()
                     .context("`--cases` needs a number")?;
             }
-            other => bail!("unknown option `{other}`; usage: cargo xtask bench [--cases N]"),
+            "--sizes" => {
+                sizes = iter
+                    .next()
+                    .context("`--sizes` needs a comma-separated list")?
+                    .split(',')
+                    .map(|n| n.replace('_', "").parse::<usize>())
+                    .collect::<Result<_, _>>()
+                    .context("`--sizes` needs numbers, e.g. 1000,10000,100000")?;
+            }
+            other => bail!("unknown option `{other}`; usage: cargo xtask bench [--cases N] [--sizes 1000,10000,100000]"),
         }
     }
     cargo(&["bench", "-p", "policy-core", "--bench", "eval"])?;
@@ -44,6 +54,7 @@ pub fn run(args: &[String]) -> Result<()> {
     drop(writer);
 
     let binary = root().join("target").join("release").join("rolecall");
+    check_benchmarks(&binary, &sizes)?;
     for jobs in ["1", "0"] {
         let mut command = Command::new(&binary);
         command.arg("eval").arg(&file).stdout(Stdio::null());
@@ -106,4 +117,113 @@ fn case_line(i: usize) -> String {
         r#"{{"name":"case-{i}","policies":{{"identity":[{basic},{sqs},{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:Query"],"Resource":"arn:aws:dynamodb:us-east-1:{account}:table/orders"}},{{"Effect":"Deny","Action":"dynamodb:*","Resource":"*","Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}],"resource":[{{"Version":"2012-10-17","Id":"default","Statement":[{{"Sid":"s3","Effect":"Allow","Principal":{{"Service":"s3.amazonaws.com"}},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:{account}:function:{function}","Condition":{{"StringEquals":{{"AWS:SourceAccount":"{account}"}},"ArnLike":{{"AWS:SourceArn":"arn:aws:s3:::bucket-3"}}}}}}]}}]}},"request":{{"principal":"{principal}","action":"{action}","resource":"{resource}","context":{context}}}}}"#,
     );
     line
+}
+
+/// `rolecall check` on generated accounts of several sizes: wall time and
+/// peak memory with all cores and with one, functions and policies per
+/// second, and the floor — parsing the same bytes with serde_json.
+fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
+    println!("\n| functions + roles | input | serde_json floor | check (all cores) | check (1 core) | speed-up | vs floor | peak memory | memory / input | functions/s |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for &size in sizes {
+        let dir = root()
+            .join("target")
+            .join("bench")
+            .join(format!("corpus-{size}"));
+        if !dir.join("lambda-list-event-source-mappings.json").is_file() {
+            let _ = fs::remove_dir_all(&dir);
+            crate::corpus::generate(&crate::corpus::Options {
+                roles: size,
+                functions: size,
+                seed: 1,
+                out: dir.clone(),
+            })?;
+        }
+        let files = list_files(&dir)?;
+        let input: u64 = files
+            .iter()
+            .map(|f| fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        let floor = {
+            use rayon::prelude::*;
+            let start = Instant::now();
+            let parsed: usize = files
+                .par_iter()
+                .map(|f| {
+                    let bytes = fs::read(f).unwrap_or_default();
+                    serde_json::from_slice::<serde_json::Value>(&bytes)
+                        .map(|_| 1)
+                        .unwrap_or(0)
+                })
+                .sum();
+            let seconds = start.elapsed().as_secs_f64();
+            if parsed != files.len() {
+                bail!("the corpus has files serde_json cannot parse");
+            }
+            seconds
+        };
+        let run = |jobs: Option<&str>| -> Result<(f64, u64, Vec<u8>)> {
+            let mut command = Command::new(binary);
+            command
+                .args(["check", "--format", "json", "--fail-on", "never"])
+                .arg(&dir);
+            if let Some(j) = jobs {
+                command.args(["--jobs", j]);
+            }
+            command.env("ROLECALL_REPORT_PEAK_MEMORY", "1");
+            let start = Instant::now();
+            let output = command.output().context("cannot run rolecall")?;
+            let seconds = start.elapsed().as_secs_f64();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let peak_kib = stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("peak memory: "))
+                .and_then(|v| v.trim_end_matches(" kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+            Ok((seconds, peak_kib, output.stdout))
+        };
+        // Best of three, to keep the numbers steady on a busy machine.
+        let best = |jobs: Option<&str>| -> Result<(f64, u64, Vec<u8>)> {
+            let mut best = run(jobs)?;
+            for _ in 0..2 {
+                let next = run(jobs)?;
+                if next.2 != best.2 {
+                    bail!("rolecall check gave different output on the same input");
+                }
+                if next.0 < best.0 {
+                    best = next;
+                }
+            }
+            Ok(best)
+        };
+        let (all, peak, out_all) = best(None)?;
+        let (one, _, out_one) = best(Some("1"))?;
+        if out_all != out_one {
+            bail!("rolecall check output differs between --jobs 1 and all cores");
+        }
+        let mib = input as f64 / 1048576.0;
+        println!(
+            "| {size} | {mib:.1} MiB | {floor:.3} s | {all:.3} s | {one:.3} s | {:.2}x | {:.1}x | {:.0} MiB | {:.1}x | {:.0} |",
+            one / all,
+            all / floor,
+            peak as f64 / 1024.0,
+            peak as f64 / 1024.0 / mib,
+            size as f64 / all
+        );
+    }
+    println!("\n(output byte-identical across runs and --jobs values: checked)");
+    Ok(())
+}
+
+fn list_files(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(list_files(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(out)
 }

@@ -12,6 +12,11 @@ use crate::model::{
 };
 use crate::policy::{decode_document, DocumentEncoding, PolicyDocument};
 
+/// An empty policy standing in until the document is compiled.
+fn placeholder(kind: PolicyKind) -> Arc<CompiledPolicy> {
+    Arc::new(CompiledPolicy::rejected(kind, Vec::new()))
+}
+
 /// Finds the document of an AWS managed policy by ARN (rolecall's embedded
 /// copies, or nothing).
 pub type ManagedPolicyLookup<'a> = dyn Fn(&str) -> Option<Value> + Sync + 'a;
@@ -39,7 +44,13 @@ pub(super) struct Builder<'m> {
     pub(super) account: Account,
     /// Compiled documents by (kind, canonical text): many roles share the
     /// same managed policies, which are compiled once.
-    compiled: HashMap<(PolicyKind, String), CompiledEntry>,
+    /// Keyed by a 128-bit digest of the text rather than the text itself,
+    /// which would keep a second copy of every document for the whole read.
+    compiled: HashMap<(PolicyKind, u64, u64), usize>,
+    /// Distinct documents waiting to be compiled (in parallel, at the end).
+    to_compile: Vec<(PolicyKind, Value)>,
+    /// For each policy record, the document it waits for.
+    waiting: Vec<(PolicyId, usize)>,
     pub(super) pending: Vec<Pending>,
     managed: &'m ManagedPolicyLookup<'m>,
 }
@@ -83,6 +94,8 @@ impl<'m> Builder<'m> {
         Builder {
             account: Account::default(),
             compiled: HashMap::new(),
+            to_compile: Vec::new(),
+            waiting: Vec::new(),
             pending: Vec::new(),
             managed,
         }
@@ -124,10 +137,13 @@ impl<'m> Builder<'m> {
             file,
             pointer: pointer.to_owned(),
         });
+        let id = PolicyId(self.account.policies.len());
         let (document, compiled, encoding) = match decode_document(raw) {
             Ok((value, encoding)) => {
-                let (document, compiled) = self.compile(&value, kind);
-                (document, compiled, encoding)
+                let slot = self.slot(value, kind);
+                self.waiting.push((id, slot));
+                // Filled in by `compile_all`.
+                (None, placeholder(kind), encoding)
             }
             Err(message) => {
                 if let Some(file) = file {
@@ -145,7 +161,6 @@ impl<'m> Builder<'m> {
                 (None, Arc::new(rejected), DocumentEncoding::Object)
             }
         };
-        let id = PolicyId(self.account.policies.len());
         self.account.policies.push(PolicyRecord {
             id,
             origin,
@@ -157,23 +172,59 @@ impl<'m> Builder<'m> {
         id
     }
 
-    fn compile(&mut self, value: &Value, kind: PolicyKind) -> CompiledEntry {
-        let key = (kind, value.to_string());
-        if let Some((document, compiled)) = self.compiled.get(&key) {
-            return (document.clone(), compiled.clone());
-        }
-        let entry = match PolicyDocument::from_value(value) {
-            Ok(parsed) => {
-                let compiled = CompiledPolicy::from_parsed(&parsed, kind);
-                (Some(Arc::new(parsed.document)), Arc::new(compiled))
-            }
-            Err(invalid) => (
-                None,
-                Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
-            ),
+    /// The slot of a distinct document, adding it when new.
+    fn slot(&mut self, value: Value, kind: PolicyKind) -> usize {
+        let key = {
+            use std::hash::{BuildHasher, Hasher};
+            let text = value.to_string();
+            // Two independently keyed SipHash digests: a collision would need
+            // both to collide at once.
+            let digest = |seed: u64| {
+                let mut h = std::hash::BuildHasherDefault::<
+                    std::collections::hash_map::DefaultHasher,
+                >::default()
+                .build_hasher();
+                h.write_u64(seed);
+                h.write(text.as_bytes());
+                h.finish()
+            };
+            (kind, digest(0x5EED_0001), digest(0x5EED_0002))
         };
-        self.compiled.insert(key, entry.clone());
-        entry
+        let next = self.to_compile.len();
+        let slot = *self.compiled.entry(key).or_insert(next);
+        if slot == next {
+            self.to_compile.push((kind, value));
+        }
+        slot
+    }
+
+    /// Compiles every distinct document once, in parallel, and gives each
+    /// policy record its shared result.
+    fn compile_all(&mut self) {
+        use rayon::prelude::*;
+        let documents = std::mem::take(&mut self.to_compile);
+        let compiled: Vec<CompiledEntry> = documents
+            .par_iter()
+            .map(|(kind, value)| match PolicyDocument::from_value(value) {
+                Ok(parsed) => {
+                    let compiled = CompiledPolicy::from_parsed(&parsed, *kind);
+                    (Some(Arc::new(parsed.document)), Arc::new(compiled))
+                }
+                Err(invalid) => (
+                    None,
+                    Arc::new(CompiledPolicy::rejected(*kind, invalid.diagnostics)),
+                ),
+            })
+            .collect();
+        for (id, slot) in std::mem::take(&mut self.waiting) {
+            if let (Some(record), Some((document, policy))) =
+                (self.account.policies.get_mut(id.0), compiled.get(slot))
+            {
+                record.document = document.clone();
+                record.compiled = policy.clone();
+            }
+        }
+        self.compiled.clear();
     }
 
     pub(super) fn add_file(&mut self, file: usize, kind: FileKind, value: &Value) {
@@ -337,6 +388,7 @@ impl<'m> Builder<'m> {
         self.link_event_source_mappings();
         self.resolve_managed_policies();
         self.report_missing_roles();
+        self.compile_all();
         self.account.unresolved.sort();
         self.account.unresolved.dedup();
         self.account

@@ -183,7 +183,7 @@ impl Builder<'_> {
                 PolicyOrigin::Standalone,
             );
             self.account.standalone_policies.push(id);
-            if self.account.policy(id).document.is_some() {
+            if decode_document(raw).is_ok() {
                 self.problem(
                     file,
                     "/Policy",

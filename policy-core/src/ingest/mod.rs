@@ -254,7 +254,7 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     // Parse a batch of files in parallel, fold it in path order, drop the
     // parsed trees, go on: memory stays near the size of the input text
     // instead of holding every file's JSON tree at once.
-    let batch = rayon::current_num_threads().max(1) * 4;
+    let batch = rayon::current_num_threads().max(1);
     for paths in files.chunks(batch) {
         let loaded: Vec<LoadedFile> = paths.par_iter().map(|p| load(p)).collect();
         for file in loaded {

@@ -89,6 +89,8 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
                 out.into_parts()
             })
         })
+        // Most (target, rule) pairs find nothing; keep only those that did.
+        .filter(|(findings, errors)| !findings.is_empty() || !errors.is_empty())
         .collect();
     let mut findings = Vec::new();
     let mut errors = Vec::new();
