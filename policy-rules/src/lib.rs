@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod exr;
+pub mod pol;
 pub mod rbp;
 
 /// Links this crate: the binary calls it so the linker keeps the

@@ -285,13 +285,23 @@ impl<'m> Builder<'m> {
                 }
             }
             FileKind::PolicyDocument => {
-                let id = self.add_policy(
-                    Some(file),
-                    "",
-                    value,
-                    PolicyKind::Identity,
-                    PolicyOrigin::Standalone,
-                );
+                // A stand-alone document that names principals is a
+                // resource-based policy; otherwise an identity policy.
+                let names_principals = match value.get("Statement") {
+                    Some(Value::Array(list)) => list
+                        .iter()
+                        .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some()),
+                    Some(single) => {
+                        single.get("Principal").is_some() || single.get("NotPrincipal").is_some()
+                    }
+                    None => false,
+                };
+                let kind = if names_principals {
+                    PolicyKind::Resource
+                } else {
+                    PolicyKind::Identity
+                };
+                let id = self.add_policy(Some(file), "", value, kind, PolicyOrigin::Standalone);
                 self.account.standalone_policies.push(id);
             }
             FileKind::Unknown => {}

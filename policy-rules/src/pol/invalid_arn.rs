@@ -1,0 +1,90 @@
+use policy_core::declare_rule;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::PolicyRecord;
+use policy_core::policy::OperatorFamily;
+
+use super::{subject, user_document};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports malformed ARNs in `Resource`/`NotResource` and in the values
+    /// of ARN condition operators: text that is not `*` and not of the form
+    /// `arn:partition:service:region:account:resource`.
+    ///
+    /// ## Why is this bad?
+    /// A malformed ARN matches nothing: the grant or the Deny silently does
+    /// nothing.
+    ///
+    /// ## Example
+    /// `"Resource": "arn:aws:s3::my-bucket/*"` (two colons missing).
+    ///
+    /// ## Fix
+    /// Write the full ARN, e.g. `arn:aws:s3:::my-bucket/*`.
+    pub struct InvalidArn {
+        code: "POL003",
+        name: "invalid-arn",
+        category: Correctness,
+        severity: Error,
+        summary: "a malformed ARN in Resource or an ARN condition",
+    }
+}
+
+/// Why `text` is not an ARN pattern, if it is not one.
+fn problem(text: &str) -> Option<&'static str> {
+    if text == "*" || text.starts_with("${") {
+        return None;
+    }
+    if !text.starts_with("arn:") {
+        return Some("does not start with `arn:`");
+    }
+    match policy_core::arn::split(text) {
+        None => Some("has fewer than six colon-separated parts"),
+        Some(parts) if parts[1].is_empty() || parts[2].is_empty() => {
+            Some("has an empty partition or service")
+        }
+        Some(parts) if parts[5].is_empty() => Some("has an empty resource part"),
+        Some(_) => None,
+    }
+}
+
+impl Rule for InvalidArn {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        let Some(document) = user_document(policy) else {
+            return;
+        };
+        for statement in &document.statements {
+            if let Some(resources) = &statement.resource {
+                for (i, value) in resources.values.iter().enumerate() {
+                    if let Some(why) = problem(value) {
+                        out.report(
+                            subject(cx, policy),
+                            format!("resource `{value}` is not an ARN: it {why}"),
+                        )
+                        .at(cx.policy_location(policy.id, &resources.pointer_of(i)))
+                        .help("write `arn:partition:service:region:account:resource`, or `*`");
+                    }
+                }
+            }
+            for condition in statement
+                .conditions
+                .iter()
+                .filter(|c| c.operator.base.family() == OperatorFamily::Arn)
+            {
+                for value in &condition.values {
+                    if let Some(why) = problem(value) {
+                        out.report(
+                            subject(cx, policy),
+                            format!("`{value}` in `{} {}` is not an ARN: it {why}", condition.operator, condition.key),
+                        )
+                        .at(cx.policy_location(policy.id, &condition.pointer))
+                        .help("ARN operators compare six colon-separated parts; use String operators for other text");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+use policy_core::declare_rule;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::PolicyRecord;
+
+use super::{subject, user_policy};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports what makes a policy invalid: a missing `Effect`, `Action` or
+    /// `Resource`, an `Effect` other than `Allow`/`Deny`, both `Action` and
+    /// `NotAction`, a `Principal` in an identity policy, an unknown element,
+    /// a value of the wrong type. The location says where.
+    ///
+    /// ## Why is this bad?
+    /// AWS rejects such a policy when it is saved; rolecall evaluates the
+    /// invalid statement as granting and denying nothing, which may not be
+    /// what you meant.
+    ///
+    /// ## Example
+    /// `{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}` (the value is case-sensitive).
+    ///
+    /// ## Fix
+    /// Correct the element as the help says.
+    pub struct InvalidPolicy {
+        code: "POL001",
+        name: "invalid-policy",
+        category: Correctness,
+        severity: Error,
+        summary: "the document is not a valid policy",
+    }
+}
+
+impl Rule for InvalidPolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        if !user_policy(policy) {
+            return;
+        }
+        for d in policy.diagnostics().iter().filter(|d| d.is_error()) {
+            // Unknown operators have their own code, POL005.
+            if d.message.starts_with("unknown condition operator") {
+                continue;
+            }
+            let finding = out.report(subject(cx, policy), d.message.clone());
+            finding.at(cx.policy_location(policy.id, &d.pointer));
+            if let Some(help) = &d.help {
+                finding.help(help.clone());
+            }
+        }
+    }
+}

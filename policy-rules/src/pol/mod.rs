@@ -1,0 +1,48 @@
+//! POL — any policy document: grammar and least privilege. These rules run
+//! on every policy rolecall reads (identity, trust, resource-based and
+//! stand-alone policy files), except AWS managed policies, which their
+//! users cannot change.
+
+mod allow_with_not;
+mod duplicate_sid;
+mod forallvalues_single_valued;
+mod invalid_arn;
+mod invalid_policy;
+mod passrole_to_any;
+mod policy_too_large;
+mod redundant_statement;
+mod unknown_condition_operator;
+mod version_missing_or_old;
+mod wildcard_action;
+
+use policy_core::model::{PolicyOrigin, PolicyRecord};
+use policy_core::policy::PolicyDocument;
+
+/// The document of a policy the user wrote, or `None` for AWS managed
+/// policies and unusable documents.
+pub(crate) fn user_document(policy: &PolicyRecord) -> Option<&PolicyDocument> {
+    if matches!(policy.origin, PolicyOrigin::AwsManaged { .. }) || policy.source.is_none() {
+        return None;
+    }
+    policy.document.as_deref()
+}
+
+/// Whether a policy was written by the user (not AWS managed, read from a file).
+pub(crate) fn user_policy(policy: &PolicyRecord) -> bool {
+    !matches!(policy.origin, PolicyOrigin::AwsManaged { .. }) && policy.source.is_some()
+}
+
+/// The ARN a finding about a policy is about.
+pub(crate) fn subject(cx: &policy_core::lint::Context<'_>, policy: &PolicyRecord) -> String {
+    match &policy.origin {
+        PolicyOrigin::Inline { owner, .. } => owner.clone(),
+        PolicyOrigin::CustomerManaged { arn } | PolicyOrigin::AwsManaged { arn, .. } => arn.clone(),
+        PolicyOrigin::Trust { role } => role.clone(),
+        PolicyOrigin::FunctionPolicy { target } => target.clone(),
+        PolicyOrigin::Standalone => policy
+            .source
+            .as_ref()
+            .map(|s| cx.account.source_path(s).to_owned())
+            .unwrap_or_default(),
+    }
+}

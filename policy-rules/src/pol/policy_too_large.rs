@@ -1,0 +1,66 @@
+use policy_core::declare_rule;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::{PolicyOrigin, PolicyRecord};
+
+use super::{subject, user_document};
+
+declare_rule! {
+    /// ## What it does
+    /// Compares each policy's size (without white space, as IAM counts it)
+    /// with its quota: role inline policies 10,240 characters, customer
+    /// managed policies 6,144, role trust policies 2,048 (the default), user
+    /// inline 2,048, group inline 5,120, Lambda resource policies 20,480 bytes.
+    ///
+    /// ## Why is this bad?
+    /// AWS refuses the next change, usually in the middle of a deployment.
+    ///
+    /// ## Example
+    /// An inline policy listing 400 ARNs one by one.
+    ///
+    /// ## Fix
+    /// Use wildcards on a common prefix, split into managed policies, or move
+    /// grants to resource policies.
+    pub struct PolicyTooLarge {
+        code: "POL015",
+        name: "policy-too-large",
+        category: Correctness,
+        severity: Error,
+        summary: "the document is over its size quota",
+    }
+}
+
+impl Rule for PolicyTooLarge {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        let Some(document) = user_document(policy) else {
+            return;
+        };
+        let (what, quota) = match &policy.origin {
+            PolicyOrigin::Inline { owner, .. } if owner.contains(":user/") => {
+                ("user inline policy", 2_048)
+            }
+            PolicyOrigin::Inline { owner, .. } if owner.contains(":group/") => {
+                ("group inline policy", 5_120)
+            }
+            PolicyOrigin::Inline { .. } => ("role inline policy", 10_240),
+            PolicyOrigin::CustomerManaged { .. } => ("managed policy", 6_144),
+            PolicyOrigin::Trust { .. } => ("trust policy", 2_048),
+            PolicyOrigin::FunctionPolicy { .. } => ("Lambda resource policy", 20_480),
+            _ => return,
+        };
+        // The canonical form has no white space; it is what IAM counts.
+        let size = document.to_json().to_string().chars().count();
+        if size <= quota {
+            return;
+        }
+        out.report(
+            subject(cx, policy),
+            format!("this {what} is {size} characters long; the quota is {quota}"),
+        )
+        .at(cx.policy_location(policy.id, ""))
+        .help("use wildcards on common prefixes, or split it into several policies");
+    }
+}

@@ -1,0 +1,62 @@
+use policy_core::declare_rule;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::PolicyRecord;
+use policy_core::policy::Effect;
+
+use super::{subject, user_document};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `Allow` statements whose `Action` is `*` or a whole service
+    /// (`s3:*`).
+    ///
+    /// ## Why is this bad?
+    /// Every action of the service — including deleting, re-permissioning and
+    /// every action AWS adds later — for a need that is almost always a few
+    /// actions.
+    ///
+    /// ## Example
+    /// `{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:…:table/orders"}`
+    ///
+    /// ## Fix
+    /// List the actions used (`dynamodb:GetItem`, `dynamodb:PutItem`, …).
+    pub struct WildcardAction {
+        code: "POL012",
+        name: "wildcard-action",
+        category: BestPractice,
+        severity: Warning,
+        summary: "`*` or `service:*` allowed",
+    }
+}
+
+impl Rule for WildcardAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        let Some(document) = user_document(policy) else {
+            return;
+        };
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && !s.action.negated)
+        {
+            for (i, action) in statement.action.values.iter().enumerate() {
+                let whole = action == "*"
+                    || action
+                        .split_once(':')
+                        .is_some_and(|(service, name)| name == "*" && !service.contains('*'));
+                if whole {
+                    out.report(
+                        subject(cx, policy),
+                        format!("statement {} allows `{action}`", statement.index),
+                    )
+                    .at(cx.policy_location(policy.id, &statement.action.pointer_of(i)))
+                    .help("list the actions that are used");
+                }
+            }
+        }
+    }
+}
