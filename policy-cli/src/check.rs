@@ -91,7 +91,26 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .context("cannot start worker threads")?;
+    // Progress on standard error, for long runs on a terminal only; it never
+    // mixes with the report (standard output, or --output).
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar.set_message("reading the account dump");
+        Some(bar)
+    } else {
+        None
+    };
     let account = pool.install(|| account_input::load(&args.paths));
+    if let Some(bar) = &progress {
+        bar.set_message(format!(
+            "checking {} functions, {} roles and {} policies with {} rules",
+            account.functions.len(),
+            account.roles.len(),
+            account.policies.len(),
+            selection.rules.len()
+        ));
+    }
     for p in &account.problems {
         let place = match (p.line, p.column) {
             (Some(line), Some(column)) => format!("{}:{line}:{column}", p.path),
@@ -103,6 +122,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         });
     }
     let output = pool.install(|| policy_core::lint::run(&account, &selection));
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     let mut findings = output.findings;
     for e in &output.errors {
         errors.push(format!(

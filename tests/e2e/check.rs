@@ -274,3 +274,20 @@ fn rules_command_prints_docs() {
     let list = stdout_of(&rolecall().arg("rules").output().unwrap());
     assert_eq!(list.lines().count(), 33);
 }
+
+#[test]
+fn demo_account_json_report_snapshot() {
+    let output = rolecall()
+        .args(["check", "--format", "json"])
+        .arg("examples/demo-account")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout_of(&output)).unwrap();
+    // The structured report, not rendered text, is what scripts rely on:
+    // any change to it shows up here for review (`INSTA_UPDATE=always`
+    // rewrites the snapshot; review the diff before committing).
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_json_snapshot!("demo-account-check", report);
+    });
+}
