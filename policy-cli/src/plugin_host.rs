@@ -393,6 +393,9 @@ impl Rule for PluginRule {
         match self.plugin.check(&request) {
             Ok(response) => {
                 for mut finding in response.findings {
+                    if let Some(location) = &mut finding.location {
+                        cx.account.complete_location(location);
+                    }
                     finding.code = self.meta.code.to_owned();
                     finding.source = self.plugin.manifest.name.clone();
                     out.push(finding);

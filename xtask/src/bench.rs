@@ -212,6 +212,79 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
         );
     }
     println!("\n(output byte-identical across runs and --jobs values: checked)");
+    plugin_cost(binary, sizes.iter().copied().max().unwrap_or(1_000))?;
+    Ok(())
+}
+
+/// The same rule as a built-in and as a plugin, on the same account.
+fn plugin_cost(binary: &std::path::Path, size: usize) -> Result<()> {
+    cargo(&["build", "--release", "-p", "rolecall-plugin-bench-twin"])?;
+    let library = root().join("target").join("release").join(format!(
+        "{}rolecall_plugin_bench_twin{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let dir = root()
+        .join("target")
+        .join("bench")
+        .join(format!("corpus-{size}"));
+    let time = |args: &[&str]| -> Result<(f64, usize)> {
+        let mut best = f64::MAX;
+        let mut findings = 0;
+        for _ in 0..3 {
+            let start = Instant::now();
+            let output = Command::new(binary)
+                .arg("check")
+                .args(args)
+                .arg(&dir)
+                .output()?;
+            best = best.min(start.elapsed().as_secs_f64());
+            findings = String::from_utf8_lossy(&output.stdout).lines().count();
+        }
+        Ok((best, findings))
+    };
+    let (builtin, a) = time(&[
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+        "--select",
+        "EXR004",
+    ])?;
+    let plugin_arg = library.display().to_string();
+    let (plugin, b) = time(&[
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+        "--plugin",
+        &plugin_arg,
+        "--select",
+        "twin",
+    ])?;
+    let (isolated, c) = time(&[
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+        "--plugin",
+        &plugin_arg,
+        "--select",
+        "twin",
+        "--isolate-plugins",
+    ])?;
+    if a != b || b != c {
+        bail!("the plugin twin found {b} (isolated {c}) findings, the built-in {a}");
+    }
+    println!(
+        "\nplugin cost on {size} functions (EXR004, {a} findings; times include reading the dump):"
+    );
+    println!("| built-in | plugin | plugin, isolated |\n| --- | --- | --- |");
+    println!(
+        "| {builtin:.3} s | {plugin:.3} s ({:+.3} s) | {isolated:.3} s ({:+.3} s) |",
+        plugin - builtin,
+        isolated - builtin
+    );
     Ok(())
 }
 

@@ -76,7 +76,10 @@ fn relocate(statement: &mut Statement, to: &str) {
 }
 
 impl Account {
-    /// The model as JSON (see [`WIRE_VERSION`]).
+    /// The model as JSON (see [`WIRE_VERSION`]), without the input files'
+    /// text: the receiver reports locations as file and JSON pointer, and
+    /// whoever holds the text adds lines and columns
+    /// ([`Account::complete_location`]).
     pub fn to_wire(&self) -> Result<Value, String> {
         let policies = self
             .policies
@@ -97,7 +100,16 @@ impl Account {
             .collect();
         let wire = WireAccount {
             version: WIRE_VERSION,
-            sources: self.sources.clone(),
+            sources: self
+                .sources
+                .iter()
+                .map(|s| SourceFile {
+                    path: s.path.clone(),
+                    text: Arc::from(""),
+                    kind: s.kind,
+                    index: Default::default(),
+                })
+                .collect(),
             policies,
             functions: self.functions.values().cloned().collect(),
             roles: self.roles.values().cloned().collect(),
@@ -124,42 +136,52 @@ impl Account {
                 wire.version
             ));
         }
-        let mut policies = Vec::with_capacity(wire.policies.len());
-        for (index, p) in wire.policies.into_iter().enumerate() {
+        for (index, p) in wire.policies.iter().enumerate() {
             if p.id.0 != index {
                 return Err(format!("policy {index} carries id {}", p.id.0));
             }
-            let parsed = p.document.as_ref().map(PolicyDocument::from_value);
-            let (document, compiled) = match parsed {
-                Some(Ok(parsed)) => {
-                    let mut document = parsed.document;
-                    for (statement, pointer) in document.statements.iter_mut().zip(&p.pointers) {
-                        relocate(statement, pointer);
-                    }
-                    let compiled = CompiledPolicy::compile(&document, p.kind);
-                    (Some(Arc::new(document)), compiled)
-                }
-                Some(Err(invalid)) => (None, CompiledPolicy::rejected(p.kind, invalid.diagnostics)),
-                None => (
-                    None,
-                    CompiledPolicy::rejected(
-                        p.kind,
-                        vec![Diagnostic::error(
-                            "",
-                            "the policy document could not be used",
-                        )],
-                    ),
-                ),
-            };
-            policies.push(PolicyRecord {
-                id: p.id,
-                origin: p.origin,
-                source: p.source,
-                encoding: p.encoding,
-                document,
-                compiled: Arc::new(compiled),
-            });
         }
+        // Compile in parallel: the plugin side of a run starts here.
+        use rayon::prelude::*;
+        let policies: Vec<PolicyRecord> = wire
+            .policies
+            .into_par_iter()
+            .map(|p| {
+                let parsed = p.document.as_ref().map(PolicyDocument::from_value);
+                let (document, compiled) = match parsed {
+                    Some(Ok(parsed)) => {
+                        let mut document = parsed.document;
+                        for (statement, pointer) in document.statements.iter_mut().zip(&p.pointers)
+                        {
+                            relocate(statement, pointer);
+                        }
+                        let compiled = CompiledPolicy::compile(&document, p.kind);
+                        (Some(Arc::new(document)), compiled)
+                    }
+                    Some(Err(invalid)) => {
+                        (None, CompiledPolicy::rejected(p.kind, invalid.diagnostics))
+                    }
+                    None => (
+                        None,
+                        CompiledPolicy::rejected(
+                            p.kind,
+                            vec![Diagnostic::error(
+                                "",
+                                "the policy document could not be used",
+                            )],
+                        ),
+                    ),
+                };
+                PolicyRecord {
+                    id: p.id,
+                    origin: p.origin,
+                    source: p.source,
+                    encoding: p.encoding,
+                    document,
+                    compiled: Arc::new(compiled),
+                }
+            })
+            .collect();
         Ok(Account {
             sources: wire.sources,
             policies,
@@ -199,5 +221,22 @@ impl Account {
             problems: wire.problems,
             index: Default::default(),
         })
+    }
+}
+
+impl Account {
+    /// Adds the line and column to a location made without the file's text
+    /// (by a plugin).
+    pub fn complete_location(&self, location: &mut crate::lint::Location) {
+        if location.line.is_some() {
+            return;
+        }
+        let Some(file) = self.sources.iter().find(|s| s.path == location.file) else {
+            return;
+        };
+        if let Some(at) = file.locate(&location.pointer) {
+            location.line = Some(at.line);
+            location.column = Some(at.column);
+        }
     }
 }
