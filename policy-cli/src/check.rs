@@ -101,7 +101,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     } else {
         None
     };
+    let timings = std::env::var_os("ROLECALL_REPORT_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let account = pool.install(|| account_input::load(&args.paths));
+    let read = started.elapsed();
     if let Some(bar) = &progress {
         bar.set_message(format!(
             "checking {} functions, {} roles and {} policies with {} rules",
@@ -122,6 +125,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         });
     }
     let output = pool.install(|| policy_core::lint::run(&account, &selection));
+    let checked = started.elapsed();
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -167,6 +171,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         Format::Jsonl => render::json::lines(&report),
         Format::Sarif => render::sarif::document(&report),
     };
+    if timings {
+        eprintln!(
+            "timings: read {:.3} s, rules {:.3} s, report {:.3} s",
+            read.as_secs_f64(),
+            (checked - read).as_secs_f64(),
+            (started.elapsed() - checked).as_secs_f64()
+        );
+    }
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write `{}`", path.display()))?,
