@@ -108,8 +108,12 @@ fn long_version() -> &'static str {
         Ok(set) => format!("{} policies from {}", set.len(), set.source()),
         Err(e) => format!("unavailable: {e}"),
     };
+    let catalog = match policy_core::catalog::catalog() {
+        Ok(catalog) => catalog.source().to_string(),
+        Err(e) => format!("unavailable: {e}"),
+    };
     let text = format!(
-        "{}\nAWS managed policies: {managed}",
+        "{}\nAWS managed policies: {managed}\nIAM action catalog: {catalog}",
         env!("CARGO_PKG_VERSION")
     );
     // Computed once per process; clap wants a static string.

