@@ -236,6 +236,47 @@ pub fn match_tokens<'h>(
     }
 }
 
+/// Whether some string matches both patterns (`*` any run, `?` one
+/// character, case-sensitive). Decides, for example, whether a policy's
+/// resource pattern can name a resource of a type whose ARN pattern is
+/// written with wildcards. Quadratic in the lengths; patterns are short.
+pub fn patterns_overlap(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // reachable[i][j]: a[..i] and b[..j] can produce the same string.
+    let mut reachable = vec![vec![false; b.len() + 1]; a.len() + 1];
+    reachable[0][0] = true;
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            if !reachable[i][j] {
+                continue;
+            }
+            if i < a.len() && a[i] == '*' {
+                // The star matches nothing more, or swallows what b produces next.
+                reachable[i + 1][j] = true;
+                if j < b.len() {
+                    reachable[i][j + 1] = true;
+                }
+            }
+            if j < b.len() && b[j] == '*' {
+                reachable[i][j + 1] = true;
+                if i < a.len() {
+                    reachable[i + 1][j] = true;
+                }
+            }
+            if i < a.len()
+                && j < b.len()
+                && a[i] != '*'
+                && b[j] != '*'
+                && (a[i] == b[j] || a[i] == '?' || b[j] == '?')
+            {
+                reachable[i + 1][j + 1] = true;
+            }
+        }
+    }
+    reachable[a.len()][b.len()]
+}
+
 /// A deliberately naive matcher over characters, used as the reference that
 /// the compiled matcher is property-tested against.
 pub fn reference_match(pattern: &[char], text: &[char], case: Case) -> bool {
@@ -325,6 +366,20 @@ mod tests {
         assert!(m("a*b?d", "axxbxbcd"));
         assert!(m("*ab", "aab"));
         assert!(!m("*ab", "aaba"));
+    }
+
+    #[test]
+    fn overlaps() {
+        assert!(patterns_overlap(
+            "arn:aws:logs:*:*:log-group:/aws/lambda/x:*",
+            "arn:*:logs:*:*:log-group:*:log-stream:*"
+        ));
+        assert!(!patterns_overlap("arn:aws:s3:::bucket", "arn:*:s3:::*/*"));
+        assert!(patterns_overlap("arn:aws:s3:::bucket/*", "arn:*:s3:::*/*"));
+        assert!(patterns_overlap("a?c", "*b*"));
+        assert!(!patterns_overlap("abc", "abd"));
+        assert!(patterns_overlap("*", ""));
+        assert!(!patterns_overlap("a", ""));
     }
 
     #[test]

@@ -28,8 +28,8 @@ fn every_rule_has_the_documented_sections_and_a_stable_code() {
     let rules = builtin_rules().unwrap();
     assert_eq!(
         rules.len(),
-        33,
-        "EXR001-EXR014, RBP001-RBP008 and eleven POL rules"
+        37,
+        "EXR001-EXR014, RBP001-RBP008 and POL001-POL015"
     );
     for rule in rules {
         let m = rule.meta();

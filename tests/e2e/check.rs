@@ -72,7 +72,7 @@ fn sarif_validates_against_the_schema() {
     let rules = report["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), 33);
+    assert_eq!(rules.len(), 37);
     let results = report["runs"][0]["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for result in results {
@@ -272,7 +272,7 @@ fn rules_command_prints_docs() {
     );
     assert!(text.contains("## Why is this bad?"));
     let list = stdout_of(&rolecall().arg("rules").output().unwrap());
-    assert_eq!(list.lines().count(), 33);
+    assert_eq!(list.lines().count(), 37);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! users cannot change.
 
 mod allow_with_not;
+mod condition_type_mismatch;
 mod duplicate_sid;
 mod forallvalues_single_valued;
 mod invalid_arn;
@@ -11,6 +12,9 @@ mod invalid_policy;
 mod passrole_to_any;
 mod policy_too_large;
 mod redundant_statement;
+mod resource_star;
+mod resource_type_mismatch;
+mod unknown_action;
 mod unknown_condition_operator;
 mod version_missing_or_old;
 mod wildcard_action;
@@ -45,4 +49,11 @@ pub(crate) fn subject(cx: &policy_core::lint::Context<'_>, policy: &PolicyRecord
             .map(|s| cx.account.source_path(s).to_owned())
             .unwrap_or_default(),
     }
+}
+
+/// The catalog's name and date, for messages about what it does not know.
+pub(crate) fn catalog_label(catalog: &policy_core::catalog::Catalog) -> String {
+    let source = catalog.source();
+    let date = source.date.split('T').next().unwrap_or(&source.date);
+    format!("{} {}, {date}", source.name, source.version)
 }

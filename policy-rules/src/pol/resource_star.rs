@@ -1,0 +1,91 @@
+use policy_core::catalog::catalog;
+use policy_core::declare_rule;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::PolicyRecord;
+use policy_core::policy::Effect;
+
+use super::{subject, user_document};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `Allow` statements with `"Resource": "*"` for actions that can
+    /// be scoped to resources. Actions that only accept `*` (per the action
+    /// catalog, e.g. `xray:PutTraceSegments`, `ec2:DescribeNetworkInterfaces`)
+    /// are exempt, and so are statements narrowed by a `Condition`. ARNs
+    /// that end in `:*` (log groups) are not `*`.
+    ///
+    /// ## Why is this bad?
+    /// The grant covers every resource of the account — every table, bucket
+    /// or queue, including those created later — when the function uses a few.
+    ///
+    /// ## Example
+    /// `{"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "*"}`
+    ///
+    /// ## Fix
+    /// Name the resources (`arn:aws:dynamodb:…:table/orders`).
+    pub struct ResourceStar {
+        code: "POL013",
+        name: "resource-star",
+        category: BestPractice,
+        severity: Info,
+        summary: "`Resource: \"*\"` on actions that support resource-level scoping",
+    }
+}
+
+impl Rule for ResourceStar {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        let Some(document) = user_document(policy) else {
+            return;
+        };
+        let Ok(catalog) = catalog() else { return };
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && s.conditions.is_empty())
+        {
+            let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
+                continue;
+            };
+            let Some(star) = resources.values.iter().position(|r| r == "*") else {
+                continue;
+            };
+            if statement.action.negated {
+                continue;
+            }
+            let scopable: Vec<&str> = statement
+                .action
+                .values
+                .iter()
+                .filter(|pattern| pattern.as_str() != "*")
+                .filter(|pattern| {
+                    catalog
+                        .expand(pattern)
+                        .iter()
+                        .any(|a| !a.accepts_only_wildcard_resource())
+                })
+                .map(String::as_str)
+                .collect();
+            if scopable.is_empty() {
+                continue;
+            }
+            out.report(
+                subject(cx, policy),
+                format!(
+                    "statement {} allows {} on every resource",
+                    statement.index,
+                    scopable
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .at(cx.policy_location(policy.id, &resources.pointer_of(star)))
+            .help("name the resources the actions are needed on");
+        }
+    }
+}

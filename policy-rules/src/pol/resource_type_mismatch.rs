@@ -1,0 +1,123 @@
+use policy_core::catalog::catalog;
+use policy_core::declare_rule;
+use policy_core::glob::patterns_overlap;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::PolicyRecord;
+
+use super::{subject, user_document};
+
+declare_rule! {
+    /// ## What it does
+    /// For each action of a statement (wildcards expanded through the action
+    /// catalog), checks whether any of the statement's resources can be a
+    /// resource that action takes, by the catalog's ARN patterns. Reports an
+    /// action pattern only when no listed resource fits any action it
+    /// expands to; `NotResource` lists are not judged.
+    ///
+    /// ## Why is this bad?
+    /// The statement never applies to that action: the grant you meant is
+    /// not there (the classic: `s3:GetObject` on the bucket ARN instead of
+    /// `bucket/*`).
+    ///
+    /// ## Example
+    /// `{"Action": "s3:GetObject", "Resource": "arn:aws:s3:::orders-uploads"}`
+    ///
+    /// ## Fix
+    /// Use the ARN of the resource type the action takes (`arn:aws:s3:::orders-uploads/*`).
+    pub struct ResourceTypeMismatch {
+        code: "POL004",
+        name: "resource-type-mismatch",
+        category: Correctness,
+        severity: Warning,
+        summary: "none of the statement's resources can apply to an action",
+    }
+}
+
+impl Rule for ResourceTypeMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        let Some(document) = user_document(policy) else {
+            return;
+        };
+        let Ok(catalog) = catalog() else { return };
+        for statement in &document.statements {
+            let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
+                continue;
+            };
+            if statement.action.negated || resources.values.iter().any(|r| r == "*") {
+                continue;
+            }
+            for (i, pattern) in statement.action.values.iter().enumerate() {
+                let actions = catalog.expand(pattern);
+                if actions.is_empty() {
+                    continue; // POL002's business.
+                }
+                let fits = actions.iter().any(|action| {
+                    if action.accepts_only_wildcard_resource() {
+                        return false;
+                    }
+                    // A resource fits when some ARN could match both it and
+                    // the type's pattern (placeholders read as wildcards).
+                    resources.values.iter().any(|r| {
+                        let r = placeholders_as_wildcards(r);
+                        action.resource_types().any(|t| {
+                            let pattern = placeholders_as_wildcards(t.arn_pattern());
+                            patterns_overlap(&r, &pattern)
+                        })
+                    })
+                });
+                if fits {
+                    continue;
+                }
+                let wanted: Vec<String> = actions
+                    .iter()
+                    .take(3)
+                    .flat_map(|a| {
+                        a.resource_types()
+                            .map(|t| format!("`{}`", t.arn_pattern()))
+                            .collect::<Vec<_>>()
+                    })
+                    .take(3)
+                    .collect();
+                let help = if wanted.is_empty() {
+                    format!("`{pattern}` takes only `\"Resource\": \"*\"`")
+                } else {
+                    format!("`{pattern}` takes resources like {}", wanted.join(", "))
+                };
+                out.report(
+                    subject(cx, policy),
+                    format!(
+                        "statement {}: no resource it lists can apply to `{pattern}`",
+                        statement.index
+                    ),
+                )
+                .at(cx.policy_location(policy.id, &statement.action.pointer_of(i)))
+                .help(help);
+            }
+        }
+    }
+}
+
+/// `arn:${Partition}:s3:::${BucketName}` → `arn:*:s3:::*`.
+fn placeholders_as_wildcards(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,101 @@
+use policy_core::catalog::catalog;
+use policy_core::declare_rule;
+use policy_core::lint::{Context, Findings, Rule, RuleMeta};
+use policy_core::model::PolicyRecord;
+
+use super::{catalog_label, subject, user_document};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every action of `Action` and `NotAction` against rolecall's IAM
+    /// action catalog: an unknown service prefix, an unknown action (with the
+    /// closest known one, `lambda:InvokeFuntion` → `lambda:InvokeFunction`),
+    /// or a wildcard that matches no action. Names the catalog's version and
+    /// date, since AWS adds actions every week: a newer action is a warning to
+    /// check, never a failure.
+    ///
+    /// ## Why is this bad?
+    /// A misspelt action grants (or denies) nothing, silently.
+    ///
+    /// ## Example
+    /// `"Action": "lambda:InvokeFuntion"`
+    ///
+    /// ## Fix
+    /// Use the suggested name, or check the service's list of actions.
+    pub struct UnknownAction {
+        code: "POL002",
+        name: "unknown-action",
+        category: Correctness,
+        severity: Warning,
+        summary: "an action or service prefix the catalog does not know, or a wildcard that matches nothing",
+    }
+}
+
+impl Rule for UnknownAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        let Some(document) = user_document(policy) else {
+            return;
+        };
+        let Ok(catalog) = catalog() else { return };
+        for statement in &document.statements {
+            for (i, action) in statement.action.values.iter().enumerate() {
+                if action == "*" {
+                    continue;
+                }
+                let location = cx.policy_location(policy.id, &statement.action.pointer_of(i));
+                let Some((prefix, name)) = action.split_once(':') else {
+                    out.report(
+                        subject(cx, policy),
+                        format!("`{action}` is not an action: actions are `service:Name`"),
+                    )
+                    .at(location)
+                    .help("write the service prefix, e.g. `lambda:InvokeFunction`");
+                    continue;
+                };
+                let wildcard = action.contains(['*', '?']);
+                let known_service =
+                    prefix.contains(['*', '?']) || catalog.service(prefix).is_some();
+                let (message, help) = if !known_service {
+                    let help = match catalog.closest_action(action) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "check the service prefix in the Service Authorization Reference"
+                            .to_owned(),
+                    };
+                    (format!("service `{prefix}` of `{action}` is not in rolecall's action catalog ({})", catalog_label(catalog)), help)
+                } else if wildcard {
+                    if !catalog.expand(action).is_empty() {
+                        continue;
+                    }
+                    (
+                        format!(
+                            "`{action}` matches no action in rolecall's action catalog ({})",
+                            catalog_label(catalog)
+                        ),
+                        "check the pattern".to_owned(),
+                    )
+                } else if catalog.action(action).is_some() {
+                    continue;
+                } else {
+                    let help = match catalog.closest_action(action) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("if `{name}` is newer than the catalog, nothing is wrong; otherwise check the name"),
+                    };
+                    (
+                        format!(
+                            "`{action}` is not in rolecall's action catalog ({})",
+                            catalog_label(catalog)
+                        ),
+                        help,
+                    )
+                };
+                out.report(subject(cx, policy), message)
+                    .at(location)
+                    .help(help);
+            }
+        }
+    }
+}
