@@ -213,6 +213,86 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
     }
     println!("\n(output byte-identical across runs and --jobs values: checked)");
     plugin_cost(binary, sizes.iter().copied().max().unwrap_or(1_000))?;
+    policy_linting(binary)?;
+    Ok(())
+}
+
+/// `rolecall check --select POL` on 10,000 stand-alone policy files, and —
+/// when the `PARLIAMENT` environment variable names a `parliament`
+/// executable (install it in a scratch venv, outside the project) — the
+/// same files through Parliament, as a ratio of files per second.
+fn policy_linting(binary: &std::path::Path) -> Result<()> {
+    let count = 10_000;
+    let dir = root()
+        .join("target")
+        .join("bench")
+        .join(format!("policies-{count}"));
+    if !dir
+        .join(format!("orders-policy-{:06}.json", count - 1))
+        .is_file()
+        && list_files(&dir).map(|f| f.len()).unwrap_or(0) != count
+    {
+        let _ = fs::remove_dir_all(&dir);
+        crate::corpus::policy_files(count, 7, &dir)?;
+    }
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let output = Command::new(binary)
+            .args([
+                "check",
+                "--select",
+                "POL",
+                "--format",
+                "jsonl",
+                "--fail-on",
+                "never",
+            ])
+            .arg(&dir)
+            .output()?;
+        best = best.min(start.elapsed().as_secs_f64());
+        if !output.status.success() {
+            bail!("rolecall check failed on the policy files");
+        }
+    }
+    let ours = count as f64 / best;
+    println!(
+        "\npolicy linting: {count} files in {best:.3} s = {ours:.0} files/s (POL rules, all cores)"
+    );
+    if let Some(parliament) = std::env::var_os("PARLIAMENT") {
+        // Parliament is slow: time it on a sample and compare rates.
+        let sample = 500;
+        let sample_dir = root()
+            .join("target")
+            .join("bench")
+            .join("policies-parliament-sample");
+        let _ = fs::remove_dir_all(&sample_dir);
+        fs::create_dir_all(&sample_dir)?;
+        let mut files = list_files(&dir)?;
+        files.sort();
+        for f in files.iter().take(sample) {
+            if let Some(name) = f.file_name() {
+                fs::copy(f, sample_dir.join(name))?;
+            }
+        }
+        let start = Instant::now();
+        let status = Command::new(&parliament)
+            .arg("--directory")
+            .arg(&sample_dir)
+            .args(["--include_policy_extension", ".json", "--json"])
+            .stdout(Stdio::null())
+            .status()
+            .context("cannot run parliament")?;
+        let seconds = start.elapsed().as_secs_f64();
+        let theirs = sample as f64 / seconds;
+        println!(
+            "parliament ({}): {sample} files in {seconds:.2} s = {theirs:.1} files/s; rolecall is {:.0}x faster",
+            if status.success() { "ok" } else { "exited non-zero" },
+            ours / theirs
+        );
+    } else {
+        println!("(set PARLIAMENT=/path/to/venv/bin/parliament to compare with Parliament)");
+    }
     Ok(())
 }
 

@@ -403,3 +403,66 @@ fn policy_entry(arn: &str, document: &Value) -> Value {
         "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": true, "CreateDate": "2025-01-01T00:00:00Z"}]
     })
 }
+
+/// Writes `count` stand-alone policy files of the shapes teams keep in their
+/// repositories (identity policies for functions, with a share of the
+/// mistakes the POL rules find), for the policy-linting benchmark.
+pub fn policy_files(count: usize, seed: u64, out: &Path) -> Result<usize> {
+    let mut rng = Rng::new(seed);
+    fs::create_dir_all(out)?;
+    const ACTIONS: &[&str] = &[
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "sqs:SendMessage",
+        "sqs:ReceiveMessage",
+        "sns:Publish",
+        "kms:Decrypt",
+        "secretsmanager:GetSecretValue",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "lambda:InvokeFunction",
+        "events:PutEvents",
+        "ssm:GetParameter",
+        "xray:PutTraceSegments",
+        "ec2:DescribeNetworkInterfaces",
+        "iam:PassRole",
+        "s3:*",
+        "dynamodb:*",
+        "lambda:InvokeFuntion",
+    ];
+    let mut bytes = 0;
+    for i in 0..count {
+        let team = TEAMS[rng.below(TEAMS.len())];
+        let statements: Vec<Value> = (0..1 + rng.below(5))
+            .map(|s| {
+                let actions: Vec<&str> = (0..1 + rng.below(4)).map(|_| ACTIONS[rng.below(ACTIONS.len())]).collect();
+                let resource = match rng.below(6) {
+                    0 => json!("*"),
+                    1 => json!(format!("arn:aws:s3:::{team}-data-{}/*", i % 17)),
+                    2 => json!(format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{team}-{}", i % 23)),
+                    3 => json!([format!("arn:aws:sqs:us-east-1:{ACCOUNT}:{team}-queue"), format!("arn:aws:sns:us-east-1:{ACCOUNT}:{team}-topic")]),
+                    4 => json!(format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/lambda/{team}-fn-{i}:*")),
+                    _ => json!(format!("arn:aws:s3:::{team}-exports")),
+                };
+                let mut statement = json!({"Sid": format!("S{s}"), "Effect": if rng.chance(10) { "Deny" } else { "Allow" }, "Action": actions, "Resource": resource});
+                if rng.chance(25) {
+                    statement["Condition"] = json!({"StringEquals": {"aws:ResourceTag/team": team}, "Bool": {"aws:SecureTransport": "true"}});
+                }
+                statement
+            })
+            .collect();
+        let mut doc = json!({"Version": "2012-10-17", "Statement": statements});
+        if rng.chance(5) {
+            if let Some(map) = doc.as_object_mut() {
+                map.remove("Version");
+            }
+        }
+        bytes += write_json(&out.join(format!("{team}-policy-{i:06}.json")), &doc)?;
+    }
+    Ok(bytes)
+}
