@@ -54,6 +54,10 @@ pub struct SourceFile {
 impl SourceFile {
     /// Where the element at `pointer` is in this file.
     pub fn locate(&self, pointer: &str) -> Option<crate::locate::Location> {
+        // Small files are cheaper to walk than to index.
+        if self.text.len() < 16 * 1024 {
+            return crate::locate::locate(&self.text, pointer);
+        }
         self.index
             .get_or_init(|| crate::locate::LocateIndex::build(&self.text))
             .locate(&self.text, pointer)
