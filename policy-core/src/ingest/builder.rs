@@ -74,6 +74,15 @@ pub(super) fn texts(value: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Appends the items not already in `list` (dumps repeat and overlap).
+pub(super) fn push_unique(list: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for item in items {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+}
+
 /// The items of an array member with their JSON pointers.
 pub(super) fn items<'v>(value: &'v Value, key: &str, pointer: &str) -> Vec<(&'v Value, String)> {
     value

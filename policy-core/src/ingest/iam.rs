@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::builder::{items, text, Builder, Pending};
+use super::builder::{items, push_unique, text, Builder, Pending};
 use crate::eval::PolicyKind;
 use crate::model::{
     is_aws_managed_policy_arn, Group, ManagedPolicy, PolicyOrigin, Role, SourceRef, User,
@@ -120,11 +120,7 @@ impl Builder<'_> {
             role.trust_policy = trust;
         }
         role.inline_policies.extend(inline);
-        for attached in Self::attached(item) {
-            if !role.attached_policies.contains(&attached) {
-                role.attached_policies.push(attached);
-            }
-        }
+        push_unique(&mut role.attached_policies, Self::attached(item));
         if let Some(boundary) = Self::boundary(item) {
             role.permissions_boundary = Some(boundary);
         }
@@ -162,16 +158,8 @@ impl Builder<'_> {
             });
         user.name = text(item, "UserName").unwrap_or_default();
         user.inline_policies.extend(inline);
-        for attached in Self::attached(item) {
-            if !user.attached_policies.contains(&attached) {
-                user.attached_policies.push(attached);
-            }
-        }
-        for group in super::builder::texts(item, "GroupList") {
-            if !user.groups.contains(&group) {
-                user.groups.push(group);
-            }
-        }
+        push_unique(&mut user.attached_policies, Self::attached(item));
+        push_unique(&mut user.groups, super::builder::texts(item, "GroupList"));
         if let Some(boundary) = Self::boundary(item) {
             user.permissions_boundary = Some(boundary);
         }
@@ -197,11 +185,7 @@ impl Builder<'_> {
             });
         group.name = text(item, "GroupName").unwrap_or_default();
         group.inline_policies.extend(inline);
-        for attached in Self::attached(item) {
-            if !group.attached_policies.contains(&attached) {
-                group.attached_policies.push(attached);
-            }
-        }
+        push_unique(&mut group.attached_policies, Self::attached(item));
         group.source.get_or_insert(SourceRef {
             file,
             pointer: pointer.to_owned(),
