@@ -254,11 +254,26 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     // Parse a batch of files in parallel, fold it in path order, drop the
     // parsed trees, go on: memory stays near the size of the input text
     // instead of holding every file's JSON tree at once.
+    // While one batch is folded, the next is parsed (rayon::join), so the
+    // sequential fold overlaps the parallel parse.
     let batch = rayon::current_num_threads().max(1);
-    for paths in files.chunks(batch) {
-        let loaded: Vec<LoadedFile> = paths.par_iter().map(|p| load(p)).collect();
-        for file in loaded {
-            fold(&mut builder, file);
+    let parse =
+        |paths: &[PathBuf]| -> Vec<LoadedFile> { paths.par_iter().map(|p| load(p)).collect() };
+    let mut batches = files.chunks(batch);
+    let mut current = batches.next().map(parse).unwrap_or_default();
+    loop {
+        let next_paths = batches.next();
+        let (next, ()) = rayon::join(
+            || next_paths.map(parse),
+            || {
+                for file in current.drain(..) {
+                    fold(&mut builder, file);
+                }
+            },
+        );
+        match next {
+            Some(next) => current = next,
+            None => break,
         }
     }
     builder.finish()
