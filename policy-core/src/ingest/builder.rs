@@ -51,6 +51,8 @@ pub(super) struct Builder<'m> {
     to_compile: Vec<(PolicyKind, Value)>,
     /// For each policy record, the document it waits for.
     waiting: Vec<(PolicyId, usize)>,
+    /// The compiled documents, by slot (filled batch by batch).
+    results: Vec<CompiledEntry>,
     pub(super) pending: Vec<Pending>,
     managed: &'m ManagedPolicyLookup<'m>,
 }
@@ -105,6 +107,7 @@ impl<'m> Builder<'m> {
             compiled: HashMap::new(),
             to_compile: Vec::new(),
             waiting: Vec::new(),
+            results: Vec::new(),
             pending: Vec::new(),
             managed,
         }
@@ -209,10 +212,12 @@ impl<'m> Builder<'m> {
 
     /// Compiles every distinct document once, in parallel, and gives each
     /// policy record its shared result.
-    fn compile_all(&mut self) {
+    pub(super) fn compile_all(&mut self) {
         use rayon::prelude::*;
-        let documents = std::mem::take(&mut self.to_compile);
-        let compiled: Vec<CompiledEntry> = documents
+        // Only the documents queued since the last call; their JSON trees are
+        // dropped once compiled, so memory holds one batch's worth at a time.
+        let start = self.results.len();
+        let fresh: Vec<CompiledEntry> = self.to_compile[start..]
             .par_iter()
             .map(|(kind, value)| match PolicyDocument::from_value(value) {
                 Ok(parsed) => {
@@ -225,15 +230,18 @@ impl<'m> Builder<'m> {
                 ),
             })
             .collect();
+        for (_, value) in &mut self.to_compile[start..] {
+            *value = Value::Null;
+        }
+        self.results.extend(fresh);
         for (id, slot) in std::mem::take(&mut self.waiting) {
             if let (Some(record), Some((document, policy))) =
-                (self.account.policies.get_mut(id.0), compiled.get(slot))
+                (self.account.policies.get_mut(id.0), self.results.get(slot))
             {
                 record.document = document.clone();
                 record.compiled = policy.clone();
             }
         }
-        self.compiled.clear();
     }
 
     pub(super) fn add_file(&mut self, file: usize, kind: FileKind, value: &Value) {

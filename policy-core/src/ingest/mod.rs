@@ -269,6 +269,7 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
                 for file in current.drain(..) {
                     fold(&mut builder, file);
                 }
+                builder.compile_all();
             },
         );
         match next {
