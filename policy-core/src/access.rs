@@ -98,9 +98,16 @@ struct Candidate {
     boundary: Vec<Arc<CompiledPolicy>>,
 }
 
-fn allow_everything() -> Arc<CompiledPolicy> {
-    let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-    Arc::new(CompiledPolicy::from_value(&document, PolicyKind::Identity))
+/// An identity policy allowing everything: stands for a caller whose own
+/// policies are outside the dump. Compiled once.
+pub(crate) fn allow_everything() -> Arc<CompiledPolicy> {
+    static POLICY: std::sync::OnceLock<Arc<CompiledPolicy>> = std::sync::OnceLock::new();
+    POLICY
+        .get_or_init(|| {
+            let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+            Arc::new(CompiledPolicy::from_value(&document, PolicyKind::Identity))
+        })
+        .clone()
 }
 
 /// Every principal allowed `action` on `resource`, with the conditions it needs.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::access::principal_context;
+use crate::access::{allow_everything, principal_context};
 use crate::eval::{
     CompiledPolicy, Decision, Evaluator, PolicyKind, PolicySet, Principal, Request, Response,
     StatementOutcome,
@@ -367,16 +367,4 @@ fn describe(missing: &[Missing], always_name_resources: bool) -> String {
         .map(|(resource, actions)| format!("{} on `{resource}`", actions.join(", ")))
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// An identity policy allowing everything: stands for a caller whose own
-/// policies are outside the dump.
-fn allow_everything() -> Arc<CompiledPolicy> {
-    static POLICY: std::sync::OnceLock<Arc<CompiledPolicy>> = std::sync::OnceLock::new();
-    POLICY
-        .get_or_init(|| {
-            let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-            Arc::new(CompiledPolicy::from_value(&document, PolicyKind::Identity))
-        })
-        .clone()
 }
