@@ -165,12 +165,36 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let colour = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = match args.format {
-        Format::Human => render::human::render(&report, &account, colour),
-        Format::Json => render::json::document(&report),
-        Format::Jsonl => render::json::lines(&report),
-        Format::Sarif => render::sarif::document(&report),
+    // Reports are written straight to their destination through a buffer,
+    // never built as one string: a large account has tens of thousands of
+    // findings.
+    let mut sink: Box<dyn std::io::Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
     };
+    let written = match args.format {
+        Format::Human => {
+            sink.write_all(render::human::render(&report, &account, colour).as_bytes())
+        }
+        Format::Json => render::json::write_document(&report, &mut sink),
+        Format::Jsonl => render::json::write_lines(&report, &mut sink),
+        Format::Sarif => render::sarif::write_document(&report, &mut sink),
+    }
+    .and_then(|()| sink.flush());
+    drop(sink);
+    match written {
+        // A closed standard output (`| head`) is not an error of the run.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && args.output.is_none() => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot write the report")),
+        Ok(()) => {}
+    }
     if timings {
         eprintln!(
             "timings: read {:.3} s, rules {:.3} s, report {:.3} s",
@@ -178,11 +202,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             (checked - read).as_secs_f64(),
             (started.elapsed() - checked).as_secs_f64()
         );
-    }
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write `{}`", path.display()))?,
-        None => out!("{text}"),
     }
     for error in &errors {
         eprintln!("error: {error}");

@@ -1,11 +1,14 @@
-//! `--format json` (one document) and `--format jsonl` (one finding a line).
+//! `--format json` (one document) and `--format jsonl` (one finding a line),
+//! written straight to their destination.
+
+use std::io::{self, Write};
 
 use serde_json::json;
 
 use super::Report;
 use policy_core::lint::Severity;
 
-pub fn document(report: &Report<'_>) -> String {
+pub fn write_document(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     let document = json!({
         "version": 1,
         "tool": {"name": "rolecall", "version": env!("CARGO_PKG_VERSION")},
@@ -20,18 +23,14 @@ pub fn document(report: &Report<'_>) -> String {
         "skipped": report.skipped.iter().map(|(path, reason)| json!({"path": path, "reason": reason})).collect::<Vec<_>>(),
         "errors": report.errors,
     });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
 }
 
-pub fn lines(report: &Report<'_>) -> String {
-    let mut out = String::new();
+pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for finding in report.findings {
-        if let Ok(line) = serde_json::to_string(finding) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        serde_json::to_writer(&mut *out, finding)?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

@@ -14,7 +14,7 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn document(report: &Report<'_>) -> String {
+pub fn write_document(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rules: Vec<Value> = report
         .rules
         .iter()
@@ -80,7 +80,6 @@ pub fn document(report: &Report<'_>) -> String {
             "results": results,
         }],
     });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
 }
