@@ -142,6 +142,8 @@ impl Builder {
             action_resources: self.action_resources,
             key_refs: self.key_refs,
             arn_index: OnceLock::new(),
+            wildcard_patterns: OnceLock::new(),
+            suggestions: Default::default(),
         })
     }
 

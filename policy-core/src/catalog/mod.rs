@@ -127,6 +127,11 @@ pub struct Catalog {
     /// The compiled ARN patterns, built on the first
     /// [`Catalog::resource_types_matching`].
     arn_index: OnceLock<ArnIndex>,
+    /// Each resource type's ARN pattern with `${…}` read as `*`, built on
+    /// first use ([`ResourceType::wildcard_pattern`]).
+    wildcard_patterns: OnceLock<Vec<Box<str>>>,
+    /// Suggestions already computed: policies repeat their typos.
+    suggestions: std::sync::Mutex<std::collections::HashMap<String, Option<u32>>>,
 }
 
 /// A half-open range of indexes into one of the catalog's flat tables, or of
@@ -321,6 +326,31 @@ impl Catalog {
     /// `None` when nothing is close enough to be a typo, or `name` has no
     /// `:`. An existing action gives its own canonical spelling.
     pub fn closest_action(&self, name: &str) -> Option<&str> {
+        if let Some(hit) = self
+            .suggestions
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(name).copied())
+        {
+            return hit
+                .and_then(|i| self.actions.get(i as usize))
+                .map(|a| ActionInfo::new(self, a).name());
+        }
+        let found = self.closest_action_uncached(name);
+        let index = found
+            .and_then(|n| {
+                self.actions
+                    .iter()
+                    .position(|a| ActionInfo::new(self, a).name() == n)
+            })
+            .map(|i| i as u32);
+        if let Ok(mut cache) = self.suggestions.lock() {
+            cache.insert(name.to_owned(), index);
+        }
+        found
+    }
+
+    fn closest_action_uncached(&self, name: &str) -> Option<&str> {
         let (prefix, action) = name.split_once(':')?;
         let service = match self.service(prefix) {
             Some(service) => service,
@@ -388,6 +418,16 @@ impl Catalog {
     }
 
     /// The compiled ARN patterns, built on first use.
+    /// The resource types' patterns with placeholders as wildcards.
+    pub(crate) fn wildcard_patterns(&self) -> &[Box<str>] {
+        self.wildcard_patterns.get_or_init(|| {
+            self.resource_types
+                .iter()
+                .map(|r| placeholders_as_wildcards(self.str(r.arn_pattern)).into_boxed_str())
+                .collect()
+        })
+    }
+
     fn arn_index(&self) -> &ArnIndex {
         self.arn_index.get_or_init(|| {
             let patterns: Vec<ArnPattern> = self
@@ -437,4 +477,25 @@ impl Catalog {
     fn str(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or_default()
     }
+}
+
+/// `arn:${Partition}:s3:::${BucketName}` → `arn:*:s3:::*`.
+pub fn placeholders_as_wildcards(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

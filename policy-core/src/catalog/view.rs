@@ -230,6 +230,15 @@ impl<'a> ResourceType<'a> {
         self.catalog.str(self.data.arn_pattern)
     }
 
+    /// The ARN pattern with every `${…}` placeholder read as `*`
+    /// (`arn:*:lambda:*:*:function:*`), for comparing with policy patterns.
+    pub fn wildcard_pattern(&self) -> &'a str {
+        self.catalog
+            .wildcard_patterns()
+            .get(self.data.index as usize)
+            .map_or("", |p| &**p)
+    }
+
     /// The service that lists the type (its ARN may name another service).
     pub fn service(&self) -> ServiceInfo<'a> {
         ServiceInfo::new(self.catalog, self.catalog.service_data(self.data.service))

@@ -1,4 +1,4 @@
-use policy_core::catalog::catalog;
+use policy_core::catalog::{catalog, placeholders_as_wildcards};
 use policy_core::declare_rule;
 use policy_core::glob::patterns_overlap;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
@@ -63,10 +63,9 @@ impl Rule for ResourceTypeMismatch {
                     // the type's pattern (placeholders read as wildcards).
                     resources.values.iter().any(|r| {
                         let r = placeholders_as_wildcards(r);
-                        action.resource_types().any(|t| {
-                            let pattern = placeholders_as_wildcards(t.arn_pattern());
-                            patterns_overlap(&r, &pattern)
-                        })
+                        action
+                            .resource_types()
+                            .any(|t| patterns_overlap(&r, t.resource_type().wildcard_pattern()))
                     })
                 });
                 if fits {
@@ -99,25 +98,4 @@ impl Rule for ResourceTypeMismatch {
             }
         }
     }
-}
-
-/// `arn:${Partition}:s3:::${BucketName}` → `arn:*:s3:::*`.
-fn placeholders_as_wildcards(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => {
-                out.push('*');
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                rest = &rest[start..];
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
