@@ -30,15 +30,22 @@ impl Style {
     }
 }
 
-/// The function or role a finding is about, for grouping.
-fn group_of(account: &Account, finding: &Finding) -> String {
+/// The function, role, policy or file a finding is about, for grouping:
+/// functions first, then roles, then policies and policy files.
+fn group_of(account: &Account, finding: &Finding) -> (u8, String) {
     if let Some(function) = account.function_for(&finding.resource) {
-        return format!("function {}", function.name);
+        return (0, format!("function {}", function.name));
     }
     if let Some(role) = account.roles.get(&finding.resource) {
-        return format!("role {}", role.name);
+        return (1, format!("role {}", role.name));
     }
-    finding.resource.clone()
+    if account.managed_policies.contains_key(&finding.resource) {
+        return (2, format!("policy {}", finding.resource));
+    }
+    if finding.resource.starts_with("arn:") {
+        return (2, finding.resource.clone());
+    }
+    (3, format!("file {}", finding.resource))
 }
 
 fn source_line<'a>(account: &'a Account, file: &str, line: usize) -> Option<&'a str> {
@@ -49,14 +56,14 @@ fn source_line<'a>(account: &'a Account, file: &str, line: usize) -> Option<&'a 
 pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
     let style = Style { colour };
     let mut out = String::new();
-    let mut groups: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    let mut groups: BTreeMap<(u8, String), Vec<&Finding>> = BTreeMap::new();
     for finding in report.findings {
         groups
             .entry(group_of(account, finding))
             .or_default()
             .push(finding);
     }
-    for (group, findings) in &groups {
+    for ((_, group), findings) in &groups {
         let _ = writeln!(out, "{}", style.paint("1", group));
         for f in findings {
             let _ = writeln!(
