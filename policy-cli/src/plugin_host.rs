@@ -36,7 +36,7 @@ pub struct Plugin {
     pub manifest: Manifest,
     backend: Backend,
     /// The account model as JSON, made once per run and reused by every rule.
-    account: OnceLock<Result<serde_json::Value, String>>,
+    account: OnceLock<Result<Box<serde_json::value::RawValue>, String>>,
 }
 
 fn shown(path: &Path) -> String {

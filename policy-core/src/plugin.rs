@@ -117,8 +117,8 @@ pub struct CheckRequest {
     /// Options by code (without namespace).
     #[serde(default)]
     pub options: HashMap<String, Value>,
-    /// The account model ([`Account::to_wire`]).
-    pub account: Value,
+    /// The account model ([`Account::to_wire`]), passed through as text.
+    pub account: Box<serde_json::value::RawValue>,
 }
 
 /// What the plugin answers.
@@ -179,7 +179,7 @@ pub fn run_request(rules: &[&'static dyn Rule], request: &[u8]) -> CheckResponse
             }
         }
     };
-    let account = match Account::from_wire(request.account) {
+    let account = match Account::from_wire(&request.account) {
         Ok(a) => a,
         Err(message) => {
             return CheckResponse {

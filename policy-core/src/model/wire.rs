@@ -80,7 +80,7 @@ impl Account {
     /// text: the receiver reports locations as file and JSON pointer, and
     /// whoever holds the text adds lines and columns
     /// ([`Account::complete_location`]).
-    pub fn to_wire(&self) -> Result<Value, String> {
+    pub fn to_wire(&self) -> Result<Box<serde_json::value::RawValue>, String> {
         let policies = self
             .policies
             .iter()
@@ -122,13 +122,15 @@ impl Account {
             skipped: self.skipped.clone(),
             problems: self.problems.clone(),
         };
-        serde_json::to_value(wire)
+        // Straight to text: no intermediate JSON tree of the whole model.
+        serde_json::to_string(&wire)
+            .and_then(serde_json::value::RawValue::from_string)
             .map_err(|e| format!("the account model cannot be written as JSON: {e}"))
     }
 
     /// Rebuilds a model from [`Account::to_wire`]'s JSON, compiling every policy.
-    pub fn from_wire(value: Value) -> Result<Account, String> {
-        let wire: WireAccount = serde_json::from_value(value)
+    pub fn from_wire(raw: &serde_json::value::RawValue) -> Result<Account, String> {
+        let wire: WireAccount = serde_json::from_str(raw.get())
             .map_err(|e| format!("the account model is not readable: {e}"))?;
         if wire.version != WIRE_VERSION {
             return Err(format!(
