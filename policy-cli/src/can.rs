@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
 use clap::{Args, ValueEnum};
@@ -295,7 +296,7 @@ fn add_from_account(
             },
             PolicySource {
                 file: file.path.clone(),
-                text: file.text.clone(),
+                text: file.read_text().unwrap_or_else(|| Arc::from("")),
                 pointer: source.pointer.clone(),
                 encoding: record.encoding,
             },

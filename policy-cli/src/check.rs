@@ -105,6 +105,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let account = pool.install(|| account_input::load(&args.paths));
     let read = started.elapsed();
+    let resident_after_read = timings.then(resident_memory);
     if let Some(bar) = &progress {
         bar.set_message(format!(
             "checking {} functions, {} roles and {} policies with {} rules",
@@ -126,6 +127,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     }
     let output = pool.install(|| policy_core::lint::run(&account, &selection));
     let checked = started.elapsed();
+    let resident_after_rules = timings.then(resident_memory);
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -144,7 +146,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             .find(|s| s.code == f.code && s.resource.is_match(&f.resource))
         {
             Some(s) => {
-                suppressed.push((f.code.clone(), f.resource.clone(), s.reason.clone()));
+                suppressed.push((f.code.to_string(), f.resource.clone(), s.reason.clone()));
                 false
             }
             None => true,
@@ -202,11 +204,29 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             (checked - read).as_secs_f64(),
             (started.elapsed() - checked).as_secs_f64()
         );
+        eprintln!(
+            "resident memory: after reading {}, after the rules {}, peak {}",
+            resident_after_read.flatten().unwrap_or_default(),
+            resident_after_rules.flatten().unwrap_or_default(),
+            memory_status("VmHWM:").unwrap_or_default()
+        );
     }
     for error in &errors {
         eprintln!("error: {error}");
     }
     Ok(exit_code(&findings, args.fail_on, !errors.is_empty()))
+}
+
+/// The process's resident memory now (Linux; for `ROLECALL_REPORT_TIMINGS`).
+fn resident_memory() -> Option<String> {
+    memory_status("VmRSS:")
+}
+
+/// One memory line of `/proc/self/status`, e.g. `VmHWM:` (peak resident).
+fn memory_status(field: &str) -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    Some(line.trim_start_matches(field).trim().to_owned())
 }
 
 fn select(

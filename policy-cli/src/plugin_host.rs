@@ -392,12 +392,11 @@ impl Rule for PluginRule {
         };
         match self.plugin.check(&request) {
             Ok(response) => {
+                // Lines and columns of the plugin's locations are added by
+                // the engine, with every other finding's.
                 for mut finding in response.findings {
-                    if let Some(location) = &mut finding.location {
-                        cx.account.complete_location(location);
-                    }
-                    finding.code = self.meta.code.to_owned();
-                    finding.source = self.plugin.manifest.name.clone();
+                    finding.code = std::borrow::Cow::Borrowed(self.meta.code);
+                    finding.source = self.plugin.manifest.name.clone().into();
                     out.push(finding);
                 }
                 for error in response.errors {

@@ -249,8 +249,42 @@ pub fn patterns_overlap(a: &str, b: &str) -> bool {
             return false;
         }
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    if a.is_ascii() && b.is_ascii() {
+        overlap(a.as_bytes(), b.as_bytes(), b'*', b'?')
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        overlap(&a, &b, '*', '?')
+    }
+}
+
+/// [`patterns_overlap`] over bytes (ASCII) or characters.
+fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bool {
+    // Where neither side has a star, each side consumes exactly one
+    // character: equal literals (or a `?`) go on, different literals can
+    // never meet. Trimming both ends this way settles most pairs (ARNs of
+    // different services or resource types) without the table below.
+    let single_steps_agree = |x: T, y: T| x == y || x == any || y == any;
+    while let (Some(&x), Some(&y)) = (a.first(), b.first()) {
+        if x == star || y == star {
+            break;
+        }
+        if !single_steps_agree(x, y) {
+            return false;
+        }
+        a = &a[1..];
+        b = &b[1..];
+    }
+    while let (Some(&x), Some(&y)) = (a.last(), b.last()) {
+        if x == star || y == star {
+            break;
+        }
+        if !single_steps_agree(x, y) {
+            return false;
+        }
+        a = &a[..a.len() - 1];
+        b = &b[..b.len() - 1];
+    }
     // row[j] for the current i: a[..i] and b[..j] can produce the same
     // string. Closing a row under the star moves needs a second pass, so
     // each row is computed in two steps: from the previous row, then along it.
@@ -259,21 +293,21 @@ pub fn patterns_overlap(a: &str, b: &str) -> bool {
     row[0] = true;
     // Row 0: b's leading stars can produce the empty string.
     for j in 0..b.len() {
-        row[j + 1] = row[j] && b[j] == '*';
+        row[j + 1] = row[j] && b[j] == star;
     }
-    for &ai in &a {
+    for &ai in a {
         std::mem::swap(&mut previous, &mut row);
         for j in 0..=b.len() {
             // Step ai: a star matching nothing more, a star or a `?`/literal
             // against b's token, or b's star swallowing ai.
-            let from_star_a = ai == '*' && (previous[j] || (j > 0 && row[j - 1]));
+            let from_star_a = ai == star && (previous[j] || (j > 0 && row[j - 1]));
             let from_pair = j > 0
                 && previous[j - 1]
-                && ai != '*'
-                && b[j - 1] != '*'
-                && (ai == b[j - 1] || ai == '?' || b[j - 1] == '?');
+                && ai != star
+                && b[j - 1] != star
+                && single_steps_agree(ai, b[j - 1]);
             let from_star_b =
-                j > 0 && b[j - 1] == '*' && (previous[j] || row[j - 1] || previous[j - 1]);
+                j > 0 && b[j - 1] == star && (previous[j] || row[j - 1] || previous[j - 1]);
             row[j] = from_star_a || from_pair || from_star_b;
         }
     }

@@ -162,7 +162,7 @@ struct Walker<'a> {
     member_start: Option<usize>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -190,10 +190,10 @@ impl Walker<'_> {
                         return None;
                     }
                     let key_start = self.pos;
-                    let key = self.string()?;
+                    let matches = self.string()? == token;
                     self.expect(b':')?;
                     self.skip_ws();
-                    if key == token {
+                    if matches {
                         self.member_start = Some(key_start);
                         return Some(());
                     }
@@ -261,36 +261,53 @@ impl Walker<'_> {
         }
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// Moves past the string at `self.pos`, returning its raw text between
+    /// the quotes (escapes not decoded) — no allocation on the walk.
+    fn raw_string(&mut self) -> Option<&'a [u8]> {
         if self.peek()? != b'"' {
             return None;
         }
-        let start = self.pos;
-        self.pos += 1;
+        let start = self.pos + 1;
+        self.pos = start;
         loop {
             match self.peek()? {
                 b'\\' => self.pos += 2,
                 b'"' => {
                     self.pos += 1;
-                    break;
+                    let bytes: &'a [u8] = self.bytes;
+                    return bytes.get(start..self.pos - 1);
                 }
                 _ => self.pos += 1,
             }
         }
-        let raw = std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?;
-        serde_json::from_str(raw).ok()
+    }
+
+    /// Moves past the string at `self.pos`, returning it decoded.
+    fn string(&mut self) -> Option<std::borrow::Cow<'a, str>> {
+        let start = self.pos;
+        let raw = self.raw_string()?;
+        if !raw.contains(&b'\\') {
+            return std::str::from_utf8(raw)
+                .ok()
+                .map(std::borrow::Cow::Borrowed);
+        }
+        let bytes: &'a [u8] = self.bytes;
+        let quoted = std::str::from_utf8(bytes.get(start..self.pos)?).ok()?;
+        serde_json::from_str::<String>(quoted)
+            .ok()
+            .map(std::borrow::Cow::Owned)
     }
 
     fn skip_value(&mut self) -> Option<()> {
         self.skip_ws();
         match self.peek()? {
-            b'"' => self.string().map(drop),
+            b'"' => self.raw_string().map(drop),
             b'{' | b'[' => {
                 let mut depth = 0usize;
                 loop {
                     match self.peek()? {
                         b'"' => {
-                            self.string()?;
+                            self.raw_string()?;
                             continue;
                         }
                         b'{' | b'[' => depth += 1,

@@ -1,8 +1,9 @@
 //! `--format human`: findings grouped by the function (or role) they are
 //! about, each with the offending source line, a marker under it, and the fix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use policy_core::lint::{Finding, Severity};
 use policy_core::model::Account;
@@ -48,13 +49,44 @@ fn group_of(account: &Account, finding: &Finding) -> (u8, String) {
     (3, format!("file {}", finding.resource))
 }
 
-fn source_line<'a>(account: &'a Account, file: &str, line: usize) -> Option<&'a str> {
-    let source = account.sources.iter().find(|s| s.path == file)?;
-    source.text.lines().nth(line.checked_sub(1)?)
+/// The input files' lines, read on first use: the model keeps no copy of
+/// the input, and a report points into few of its files.
+struct SourceLines<'a> {
+    account: &'a Account,
+    /// Path → the file's text and where each line starts.
+    files: HashMap<String, Option<LinedText>>,
+}
+
+/// A file's text and where each of its lines starts.
+type LinedText = (Arc<str>, Vec<usize>);
+
+impl SourceLines<'_> {
+    fn line(&mut self, file: &str, line: usize) -> Option<&str> {
+        let account = self.account;
+        let entry = self.files.entry(file.to_owned()).or_insert_with(|| {
+            let text = account
+                .sources
+                .iter()
+                .find(|s| s.path == file)?
+                .read_text()?;
+            let starts = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            Some((text, starts))
+        });
+        let (text, starts) = entry.as_ref()?;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(text.len(), |next| next - 1);
+        text.get(start..end).map(|l| l.trim_end_matches('\r'))
+    }
 }
 
 pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
     let style = Style { colour };
+    let mut sources = SourceLines {
+        account,
+        files: HashMap::new(),
+    };
     let mut out = String::new();
     let mut groups: BTreeMap<(u8, String), Vec<&Finding>> = BTreeMap::new();
     for finding in report.findings {
@@ -83,7 +115,7 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
                 }
                 let _ = writeln!(out, "    {} {at}", style.paint("34", "-->"));
                 if let (Some(line), Some(column)) = (location.line, location.column) {
-                    if let Some(text) = source_line(account, &location.file, line) {
+                    if let Some(text) = sources.line(&location.file, line) {
                         let shown: String = text.chars().take(160).collect();
                         let width = line.to_string().len();
                         let _ = writeln!(

@@ -12,7 +12,6 @@ mod iam;
 mod lambda;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -94,7 +93,7 @@ fn unknown_reason(value: &Value) -> String {
 /// One file read from disk and parsed.
 struct LoadedFile {
     path: String,
-    outcome: Result<(Arc<str>, Value), Loaded>,
+    outcome: Result<Value, Loaded>,
 }
 
 /// Why a file was not parsed.
@@ -191,7 +190,7 @@ fn load(path: &Path) -> LoadedFile {
                 help: None,
             })),
             Ok(text) => match serde_json::from_str::<Value>(&text) {
-                Ok(value) => Ok((Arc::from(text), value)),
+                Ok(value) => Ok(value),
                 Err(e) => Err(Loaded::Problem(IngestProblem {
                     path: shown.clone(),
                     line: Some(e.line()),
@@ -217,7 +216,7 @@ fn load(path: &Path) -> LoadedFile {
 /// Adds one parsed file to the model under construction.
 fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
     match file.outcome {
-        Ok((text, value)) => {
+        Ok(value) => {
             let kind = sniff(&value);
             if kind == FileKind::Unknown {
                 builder.account.skipped.push(Skipped {
@@ -227,11 +226,12 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 return;
             }
             let index = builder.account.sources.len();
+            // The text is not kept: a finding's line and column are found
+            // by reading the file again (`lint::complete_locations`).
             builder.account.sources.push(SourceFile {
                 path: file.path,
-                text,
+                text: None,
                 kind,
-                index: Default::default(),
             });
             builder.add_file(index, kind, &value);
         }

@@ -304,3 +304,26 @@ fn sniffing() {
     assert_eq!(kind(r#"{"Statement": []}"#), FileKind::PolicyDocument);
     assert_eq!(kind("[1]"), FileKind::Unknown);
 }
+
+#[test]
+fn the_model_keeps_no_copy_of_the_input_and_still_locates() {
+    let account = ingest(&[fixtures("aws-cli-moto")], &no_embedded);
+    assert!(account.sources.iter().all(|s| s.text.is_none()));
+    // Located on demand by reading the file again.
+    let role = account
+        .roles
+        .values()
+        .find(|r| r.source.is_some())
+        .expect("a role read from a file");
+    let source = role.source.as_ref().expect("checked above");
+    let file = &account.sources[source.file];
+    let one = file.locate(&source.pointer).expect("the role's element");
+    let text = std::fs::read_to_string(&file.path).expect("the fixture");
+    assert_eq!(
+        crate::locate::locate(&text, &source.pointer),
+        Some(one),
+        "same answer as locating in the text"
+    );
+    let many: Vec<&str> = vec![source.pointer.as_str(); 9];
+    assert!(file.locate_all(&many).iter().all(|l| *l == Some(one)));
+}

@@ -1,5 +1,6 @@
 //! Runs the enabled rules over the model in parallel, deterministically.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -59,47 +60,61 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     targets.extend(account.policies.iter().map(Target::Policy));
     targets.push(Target::Account);
     let null = Value::Null;
-    let contexts: Vec<(&'static dyn Rule, Context<'_>, &str)> = selection
+    let contexts: Vec<(&'static dyn Rule, Context<'_>, Cow<'static, str>)> = selection
         .rules
         .iter()
         .map(|rule| {
             let code = rule.meta().code;
             let options = selection.options.get(code).unwrap_or(&null);
-            let source = selection
-                .sources
-                .get(code)
-                .map_or("builtin", String::as_str);
+            let source = match selection.sources.get(code) {
+                Some(plugin) => Cow::Owned(plugin.clone()),
+                None => Cow::Borrowed("builtin"),
+            };
             (*rule, Context::new(account, &evaluator, options), source)
         })
         .collect();
     // Parallel over targets × rules: large accounts have many more targets
-    // than there are rules.
+    // than there are rules. Each worker appends to one vector of its own:
+    // most (target, rule) pairs find nothing, and a vector per pair would
+    // cost more than the findings.
     let parts: Vec<(Vec<Finding>, Vec<RuleError>)> = targets
         .par_iter()
-        .flat_map_iter(|target| {
-            contexts.iter().map(move |(rule, cx, source)| {
-                let mut out = Findings::new(rule.meta(), *source);
-                match *target {
-                    Target::Function(f) => rule.check_function(cx, f, &mut out),
-                    Target::Role(r) => rule.check_role(cx, r, &mut out),
-                    Target::ResourcePolicy(f, p) => rule.check_resource_policy(cx, f, p, &mut out),
-                    Target::Policy(p) => rule.check_policy(cx, p, &mut out),
-                    Target::Account => rule.check_account(cx, &mut out),
+        .fold(
+            || (Vec::new(), Vec::new()),
+            |(mut findings, mut errors), target| {
+                for (rule, cx, source) in &contexts {
+                    let mut out = Findings::appending_to(
+                        rule.meta(),
+                        source.clone(),
+                        std::mem::take(&mut findings),
+                    );
+                    match *target {
+                        Target::Function(f) => rule.check_function(cx, f, &mut out),
+                        Target::Role(r) => rule.check_role(cx, r, &mut out),
+                        Target::ResourcePolicy(f, p) => {
+                            rule.check_resource_policy(cx, f, p, &mut out)
+                        }
+                        Target::Policy(p) => rule.check_policy(cx, p, &mut out),
+                        Target::Account => rule.check_account(cx, &mut out),
+                    }
+                    let (all, new_errors) = out.into_parts();
+                    findings = all;
+                    errors.extend(new_errors);
                 }
-                out.into_parts()
-            })
-        })
-        // Most (target, rule) pairs find nothing; keep only those that did.
+                (findings, errors)
+            },
+        )
         .filter(|(findings, errors)| !findings.is_empty() || !errors.is_empty())
         .collect();
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(parts.iter().map(|(f, _)| f.len()).sum());
     let mut errors = Vec::new();
     for (f, e) in parts {
         findings.extend(f);
         errors.extend(e);
     }
+    super::complete_locations(account, &mut findings);
     for finding in &mut findings {
-        if let Some(severity) = selection.severity.get(&finding.code) {
+        if let Some(severity) = selection.severity.get(finding.code.as_ref()) {
             finding.severity = *severity;
         }
     }

@@ -1,5 +1,6 @@
 //! The one finding model every rule reports into and every renderer reads.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -103,14 +104,62 @@ impl Location {
                 (!inner.is_empty()).then(|| inner.to_owned()),
             ),
         };
-        let at = file.locate(&pointer);
+        // Lines and columns are added for all findings at once, reading each
+        // file once: [`complete_locations`].
         Some(Location {
             file: file.path.clone(),
             pointer,
-            line: at.map(|l| l.line),
-            column: at.map(|l| l.column),
+            line: None,
+            column: None,
             pointer_in_document,
         })
+    }
+}
+
+/// Adds lines and columns to the findings' locations that lack them: each
+/// file findings point into is read once (in parallel), its pointers located,
+/// and its text dropped again.
+pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    let file_of: HashMap<&str, usize> = account
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), i))
+        .collect();
+    // (file, finding) pairs, grouped by file.
+    let mut wanted: Vec<(usize, usize)> = findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let location = f.location.as_ref().filter(|l| l.line.is_none())?;
+            Some((*file_of.get(location.file.as_str())?, i))
+        })
+        .collect();
+    wanted.sort_unstable();
+    let groups: Vec<&[(usize, usize)]> = wanted.chunk_by(|a, b| a.0 == b.0).collect();
+    let found: Vec<Vec<(usize, Option<crate::locate::Location>)>> = groups
+        .par_iter()
+        .map(|group| {
+            let pointers: Vec<&str> = group
+                .iter()
+                .filter_map(|&(_, i)| findings[i].location.as_ref())
+                .map(|l| l.pointer.as_str())
+                .collect();
+            let file = &account.sources[group[0].0];
+            group
+                .iter()
+                .map(|&(_, i)| i)
+                .zip(file.locate_all(&pointers))
+                .collect()
+        })
+        .collect();
+    for (i, at) in found.into_iter().flatten() {
+        if let (Some(location), Some(at)) = (findings[i].location.as_mut(), at) {
+            location.line = Some(at.line);
+            location.column = Some(at.column);
+        }
     }
 }
 
@@ -118,9 +167,9 @@ impl Location {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule's code (`EXR004`; plugins: `acme/ABC001`).
-    pub code: String,
+    pub code: Cow<'static, str>,
     /// The rule's name (`event-source-not-readable`).
-    pub rule: String,
+    pub rule: Cow<'static, str>,
     /// Severity after configuration overrides.
     pub severity: Severity,
     /// The rule's category.
@@ -137,7 +186,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<serde_json::Value>,
     /// `builtin` or the plugin's name.
-    pub source: String,
+    pub source: Cow<'static, str>,
 }
 
 impl Finding {

@@ -11,7 +11,9 @@ pub use context::{
     describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess,
 };
 pub use engine::{run, RuleSelection, RunOutput};
-pub use finding::{Category, Finding, Location, Severity};
+pub use finding::{complete_locations, Category, Finding, Location, Severity};
+
+use std::borrow::Cow;
 
 use crate::model::{Function, PolicyRecord, ResourcePolicy, Role};
 
@@ -92,7 +94,7 @@ pub fn builtin_rules() -> Result<Vec<&'static dyn Rule>, String> {
 /// wrong, where, and how to fix it.
 pub struct Findings {
     meta: &'static RuleMeta,
-    source: String,
+    source: Cow<'static, str>,
     findings: Vec<Finding>,
     errors: Vec<String>,
 }
@@ -109,11 +111,21 @@ pub struct RuleError {
 
 impl Findings {
     /// A sink for one rule's findings.
-    pub fn new(meta: &'static RuleMeta, source: impl Into<String>) -> Self {
+    pub fn new(meta: &'static RuleMeta, source: impl Into<Cow<'static, str>>) -> Self {
+        Self::appending_to(meta, source.into(), Vec::new())
+    }
+
+    /// A sink that appends to `findings` (the engine collects many rules'
+    /// findings in one vector per worker instead of one per rule and target).
+    pub(crate) fn appending_to(
+        meta: &'static RuleMeta,
+        source: Cow<'static, str>,
+        findings: Vec<Finding>,
+    ) -> Self {
         Findings {
             meta,
-            source: source.into(),
-            findings: Vec::new(),
+            source,
+            findings,
             errors: Vec::new(),
         }
     }
@@ -125,8 +137,8 @@ impl Findings {
         message: impl Into<String>,
     ) -> &mut Finding {
         self.findings.push(Finding {
-            code: self.meta.code.to_owned(),
-            rule: self.meta.name.to_owned(),
+            code: Cow::Borrowed(self.meta.code),
+            rule: Cow::Borrowed(self.meta.name),
             severity: self.meta.default_severity,
             category: self.meta.category,
             message: message.into(),

@@ -42,25 +42,44 @@ pub struct SourceRef {
 pub struct SourceFile {
     /// The path as given (or found while walking a folder).
     pub path: String,
-    /// The file's text, kept to point findings at lines and columns.
-    pub text: Arc<str>,
+    /// The file's text, when it is held in memory. Files read from disk are
+    /// not: the model keeps no copy of the input, and the few files a report
+    /// points into are read again to find lines and columns.
+    #[serde(skip)]
+    pub text: Option<Arc<str>>,
     /// What the file was recognised as.
     pub kind: FileKind,
-    /// Built on the first look-up: findings in large files stay cheap to locate.
-    #[serde(skip)]
-    pub index: std::sync::OnceLock<crate::locate::LocateIndex>,
 }
 
 impl SourceFile {
+    /// The file's text: held, or read again from `path`.
+    pub fn read_text(&self) -> Option<Arc<str>> {
+        match &self.text {
+            Some(text) => Some(text.clone()),
+            None => std::fs::read_to_string(&self.path).ok().map(Arc::from),
+        }
+    }
+
     /// Where the element at `pointer` is in this file.
     pub fn locate(&self, pointer: &str) -> Option<crate::locate::Location> {
-        // Small files are cheaper to walk than to index.
-        if self.text.len() < 16 * 1024 {
-            return crate::locate::locate(&self.text, pointer);
+        crate::locate::locate(&self.read_text()?, pointer)
+    }
+
+    /// Where each of `pointers` is in this file, reading it once.
+    pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<crate::locate::Location>> {
+        let Some(text) = self.read_text() else {
+            return vec![None; pointers.len()];
+        };
+        // Walking from the start is cheapest for a few look-ups in a small
+        // file; many look-ups in a large file walk from an index instead.
+        if pointers.len() < 8 || text.len() < 16 * 1024 {
+            return pointers
+                .iter()
+                .map(|p| crate::locate::locate(&text, p))
+                .collect();
         }
-        self.index
-            .get_or_init(|| crate::locate::LocateIndex::build(&self.text))
-            .locate(&self.text, pointer)
+        let index = crate::locate::LocateIndex::build(&text);
+        pointers.iter().map(|p| index.locate(&text, p)).collect()
     }
 }
 

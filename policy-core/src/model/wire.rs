@@ -79,7 +79,7 @@ impl Account {
     /// The model as JSON (see [`WIRE_VERSION`]), without the input files'
     /// text: the receiver reports locations as file and JSON pointer, and
     /// whoever holds the text adds lines and columns
-    /// ([`Account::complete_location`]).
+    /// ([`crate::lint::complete_locations`]).
     pub fn to_wire(&self) -> Result<Box<serde_json::value::RawValue>, String> {
         let policies = self
             .policies
@@ -105,9 +105,8 @@ impl Account {
                 .iter()
                 .map(|s| SourceFile {
                     path: s.path.clone(),
-                    text: Arc::from(""),
+                    text: None,
                     kind: s.kind,
-                    index: Default::default(),
                 })
                 .collect(),
             policies,
@@ -223,22 +222,5 @@ impl Account {
             problems: wire.problems,
             index: Default::default(),
         })
-    }
-}
-
-impl Account {
-    /// Adds the line and column to a location made without the file's text
-    /// (by a plugin).
-    pub fn complete_location(&self, location: &mut crate::lint::Location) {
-        if location.line.is_some() {
-            return;
-        }
-        let Some(file) = self.sources.iter().find(|s| s.path == location.file) else {
-            return;
-        };
-        if let Some(at) = file.locate(&location.pointer) {
-            location.line = Some(at.line);
-            location.column = Some(at.column);
-        }
     }
 }

@@ -50,6 +50,12 @@ impl Rule for ResourceTypeMismatch {
             if statement.action.negated || resources.values.iter().any(|r| r == "*") {
                 continue;
             }
+            // Placeholders (`${aws:username}`) read as wildcards, once per statement.
+            let resources: Vec<String> = resources
+                .values
+                .iter()
+                .map(|r| placeholders_as_wildcards(r))
+                .collect();
             for (i, pattern) in statement.action.values.iter().enumerate() {
                 let actions = catalog.expand(pattern);
                 if actions.is_empty() {
@@ -61,11 +67,10 @@ impl Rule for ResourceTypeMismatch {
                     }
                     // A resource fits when some ARN could match both it and
                     // the type's pattern (placeholders read as wildcards).
-                    resources.values.iter().any(|r| {
-                        let r = placeholders_as_wildcards(r);
+                    resources.iter().any(|r| {
                         action
                             .resource_types()
-                            .any(|t| patterns_overlap(&r, t.resource_type().wildcard_pattern()))
+                            .any(|t| patterns_overlap(r, t.resource_type().wildcard_pattern()))
                     })
                 });
                 if fits {
