@@ -361,15 +361,15 @@ impl<'m> Builder<'m> {
                         crate::model::split_qualifier(&target).map(|(_, q)| q.to_owned());
                     let function = self.function_entry(&target);
                     // The same policy dumped twice is not an error: keep the first.
-                    function
-                        .resource_policies
-                        .entry(qualifier.clone())
-                        .or_insert(crate::model::ResourcePolicy {
+                    function.resource_policies.get_or_insert(
+                        qualifier.clone(),
+                        crate::model::ResourcePolicy {
                             target: target.clone(),
                             qualifier,
                             policy,
                             revision_id: revision,
-                        });
+                        },
+                    );
                 }
                 Pending::RolePolicyByName {
                     role_name,

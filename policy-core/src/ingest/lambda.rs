@@ -234,8 +234,7 @@ impl Builder<'_> {
         };
         self.function_entry(&target)
             .urls
-            .entry(qualifier)
-            .or_insert(config);
+            .get_or_insert(qualifier, config);
     }
 
     pub(super) fn add_alias(&mut self, file: usize, pointer: &str, item: &Value) {
@@ -248,10 +247,7 @@ impl Builder<'_> {
             name: name.clone(),
             function_version: text(item, "FunctionVersion"),
         };
-        self.function_entry(&arn)
-            .aliases
-            .entry(name)
-            .or_insert(alias);
+        self.function_entry(&arn).aliases.get_or_insert(name, alias);
     }
 }
 

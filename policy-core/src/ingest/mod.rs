@@ -159,6 +159,30 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
     }
 }
 
+/// Consecutive runs of `files` to parse together: up to 64 files per thread,
+/// but no more bytes than [`BATCH_BYTES`] (a large file is a batch of its own).
+fn batches_of(files: &[PathBuf], threads: usize) -> Vec<&[PathBuf]> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0u64;
+    for (i, path) in files.iter().enumerate() {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if i > start && (bytes + size > BATCH_BYTES || i - start >= 64 * threads) {
+            batches.push(&files[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        batches.push(&files[start..]);
+    }
+    batches
+}
+
+/// The most bytes of JSON text parsed in one batch (unless one file is larger).
+const BATCH_BYTES: u64 = 1 << 20;
+
 fn load(path: &Path) -> LoadedFile {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
@@ -252,14 +276,17 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     let mut builder = builder::Builder::new(managed);
     builder.account.problems = problems;
     // Parse a batch of files in parallel, fold it in path order, drop the
-    // parsed trees, go on: memory stays near the size of the input text
-    // instead of holding every file's JSON tree at once.
-    // While one batch is folded, the next is parsed (rayon::join), so the
-    // sequential fold overlaps the parallel parse.
-    let batch = rayon::current_num_threads().max(1);
+    // parsed trees, go on: memory holds a few files' JSON trees at a time
+    // instead of every file's. While one batch is folded, the next is parsed
+    // (rayon::join), so the sequential fold overlaps the parallel parse.
+    // A batch is as many files as there are threads, or fewer when they are
+    // large: a parsed tree is several times the size of its text, and large
+    // dumps gain nothing from being parsed two at a time while one is folded.
+    let threads = rayon::current_num_threads().max(1);
     let parse =
         |paths: &[PathBuf]| -> Vec<LoadedFile> { paths.par_iter().map(|p| load(p)).collect() };
-    let mut batches = files.chunks(batch);
+    let batches = batches_of(&files, threads);
+    let mut batches = batches.into_iter();
     let mut current = batches.next().map(parse).unwrap_or_default();
     loop {
         let next_paths = batches.next();

@@ -1,8 +1,6 @@
 //! IAM roles, users, groups and managed policies.
 
-use std::collections::BTreeMap;
-
-use super::{PolicyId, SourceRef};
+use super::{PolicyId, SmallMap, SourceRef};
 
 /// An IAM role.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -18,13 +16,13 @@ pub struct Role {
     /// The trust policy.
     pub trust_policy: Option<PolicyId>,
     /// Inline policies by name.
-    pub inline_policies: BTreeMap<String, PolicyId>,
+    pub inline_policies: SmallMap<String, PolicyId>,
     /// ARNs of attached managed policies.
     pub attached_policies: Vec<String>,
     /// The permissions boundary's ARN.
     pub permissions_boundary: Option<String>,
     /// Tags.
-    pub tags: BTreeMap<String, String>,
+    pub tags: SmallMap<String, String>,
     /// When the role was last used, if the dump says.
     pub last_used: Option<String>,
     /// Where it was read.
@@ -41,7 +39,7 @@ pub struct User {
     /// The account (from the ARN).
     pub account: String,
     /// Inline policies by name.
-    pub inline_policies: BTreeMap<String, PolicyId>,
+    pub inline_policies: SmallMap<String, PolicyId>,
     /// ARNs of attached managed policies.
     pub attached_policies: Vec<String>,
     /// Names of the groups the user belongs to.
@@ -60,7 +58,7 @@ pub struct Group {
     /// The name.
     pub name: String,
     /// Inline policies by name.
-    pub inline_policies: BTreeMap<String, PolicyId>,
+    pub inline_policies: SmallMap<String, PolicyId>,
     /// ARNs of attached managed policies.
     pub attached_policies: Vec<String>,
     /// Where it was read.

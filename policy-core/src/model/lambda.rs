@@ -1,8 +1,6 @@
 //! Lambda functions and what hangs off them.
 
-use std::collections::BTreeMap;
-
-use super::{PolicyId, SourceRef};
+use super::{PolicyId, SmallMap, SourceRef};
 
 /// A Lambda function.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -51,13 +49,13 @@ pub struct Function {
     /// hold secrets).
     pub environment_variables: Vec<String>,
     /// Aliases by name.
-    pub aliases: BTreeMap<String, Alias>,
+    pub aliases: SmallMap<String, Alias>,
     /// Resource-based policies by qualifier (`None`: the unqualified function).
     #[serde(with = "by_qualifier")]
-    pub resource_policies: BTreeMap<Option<String>, ResourcePolicy>,
+    pub resource_policies: SmallMap<Option<String>, ResourcePolicy>,
     /// Function URLs by qualifier.
     #[serde(with = "by_qualifier")]
-    pub urls: BTreeMap<Option<String>, FunctionUrlConfig>,
+    pub urls: SmallMap<Option<String>, FunctionUrlConfig>,
     /// UUIDs of the event source mappings that invoke it.
     pub event_source_mappings: Vec<String>,
     /// Where the configuration was read.
@@ -191,14 +189,12 @@ impl Qualified for FunctionUrlConfig {
 /// Maps keyed by qualifier cross JSON as lists (JSON keys cannot be `null`);
 /// each value carries its own qualifier.
 mod by_qualifier {
-    use std::collections::BTreeMap;
-
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use super::Qualified;
+    use super::{Qualified, SmallMap};
 
     pub fn serialize<S: Serializer, V: Serialize>(
-        map: &BTreeMap<Option<String>, V>,
+        map: &SmallMap<Option<String>, V>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
         s.collect_seq(map.values())
@@ -206,7 +202,7 @@ mod by_qualifier {
 
     pub fn deserialize<'de, D: Deserializer<'de>, V: Deserialize<'de> + Qualified>(
         d: D,
-    ) -> Result<BTreeMap<Option<String>, V>, D::Error> {
+    ) -> Result<SmallMap<Option<String>, V>, D::Error> {
         let list = Vec::<V>::deserialize(d)?;
         Ok(list.into_iter().map(|v| (v.qualifier(), v)).collect())
     }

@@ -9,8 +9,10 @@
 mod iam;
 mod lambda;
 mod resolve;
+mod small_map;
 mod wire;
 
+pub use small_map::SmallMap;
 pub use wire::WIRE_VERSION;
 
 use std::collections::BTreeMap;
