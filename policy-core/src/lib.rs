@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod diagnostic;
 pub mod eval;
 pub mod glob;
+mod gzip;
 pub mod ingest;
 pub mod lambda_needs;
 pub mod lint;

@@ -21,7 +21,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read as _;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -218,9 +217,7 @@ impl ManagedPolicySet {
 
     /// Decodes a generated file, checking every entry.
     fn from_gzip(bytes: &[u8]) -> Result<ManagedPolicySet, ManagedPolicyError> {
-        let mut text = Vec::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_end(&mut text)
+        let text = crate::gzip::gunzip(bytes)
             .map_err(|e| ManagedPolicyError::Decompress(e.to_string()))?;
         let file: File = serde_json::from_slice(&text)
             .map_err(|e| ManagedPolicyError::Invalid(e.to_string()))?;

@@ -3,7 +3,6 @@
 //! on, so that a damaged file is an error and never a panic later.
 
 use std::borrow::Cow;
-use std::io::Read as _;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -81,10 +80,8 @@ fn index(n: usize) -> Result<u32, CatalogError> {
 impl Catalog {
     /// Decodes a generated file.
     pub(super) fn from_gzip(bytes: &[u8]) -> Result<Catalog, CatalogError> {
-        let mut json = Vec::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_end(&mut json)
-            .map_err(|e| CatalogError::Decompress(e.to_string()))?;
+        let json =
+            crate::gzip::gunzip(bytes).map_err(|e| CatalogError::Decompress(e.to_string()))?;
         let file: File<'_> = serde_json::from_slice(&json).map_err(|e| invalid(e.to_string()))?;
         if file.format != FORMAT {
             return Err(invalid(format!(

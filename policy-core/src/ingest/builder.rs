@@ -334,7 +334,7 @@ impl<'m> Builder<'m> {
             .entry(unqualified.clone())
             .or_insert_with(|| {
                 let parts = crate::arn::split(&unqualified);
-                Function {
+                Box::new(Function {
                     name: unqualified
                         .rsplit(':')
                         .next()
@@ -344,7 +344,7 @@ impl<'m> Builder<'m> {
                     account: parts.map(|p| p[4].to_owned()).unwrap_or_default(),
                     arn: unqualified,
                     ..Function::default()
-                }
+                })
             })
     }
 

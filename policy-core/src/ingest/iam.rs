@@ -102,17 +102,15 @@ impl Builder<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let role = self
-            .account
-            .roles
-            .entry(arn.clone())
-            .or_insert_with(|| Role {
+        let role = self.account.roles.entry(arn.clone()).or_insert_with(|| {
+            Box::new(Role {
                 account: crate::arn::split(&arn)
                     .map(|p| p[4].to_owned())
                     .unwrap_or_default(),
                 arn: arn.clone(),
                 ..Role::default()
-            });
+            })
+        });
         role.name = text(item, "RoleName")
             .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_owned());
         role.path = text(item, "Path").unwrap_or_else(|| "/".to_owned());

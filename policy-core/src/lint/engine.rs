@@ -47,8 +47,8 @@ pub struct RunOutput {
 pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     let evaluator = Evaluator::new();
     let mut targets: Vec<Target<'_>> = Vec::new();
-    targets.extend(account.functions.values().map(Target::Function));
-    targets.extend(account.roles.values().map(Target::Role));
+    targets.extend(account.functions.values().map(|f| Target::Function(f)));
+    targets.extend(account.roles.values().map(|r| Target::Role(r)));
     for function in account.functions.values() {
         targets.extend(
             function

@@ -285,10 +285,12 @@ pub struct Account {
     pub sources: Vec<SourceFile>,
     /// Every policy document, compiled.
     pub policies: Vec<PolicyRecord>,
-    /// Functions by unqualified ARN.
-    pub functions: BTreeMap<String, Function>,
-    /// Roles by ARN.
-    pub roles: BTreeMap<String, Role>,
+    /// Functions by unqualified ARN. Boxed: a B-tree node has room for
+    /// eleven entries and is often half empty; empty slots of pointers cost
+    /// far less than empty slots of these large structs.
+    pub functions: BTreeMap<String, Box<Function>>,
+    /// Roles by ARN (boxed, as functions are).
+    pub roles: BTreeMap<String, Box<Role>>,
     /// Users by ARN.
     pub users: BTreeMap<String, User>,
     /// Groups by ARN.
@@ -357,7 +359,11 @@ impl Account {
         self.index()
             .functions_by_role
             .get(role_arn)
-            .map(|arns| arns.iter().filter_map(|a| self.functions.get(a)).collect())
+            .map(|arns| {
+                arns.iter()
+                    .filter_map(|a| self.functions.get(a).map(Box::as_ref))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -367,12 +373,14 @@ impl Account {
             .index()
             .role_by_name
             .get(&(account.to_owned(), name.to_owned()))?;
-        self.roles.get(arn)
+        self.roles.get(arn).map(Box::as_ref)
     }
 
     /// The function whose unqualified ARN is the given ARN with any
     /// qualifier removed.
     pub fn function_for(&self, arn: &str) -> Option<&Function> {
-        self.functions.get(unqualified_function_arn(arn))
+        self.functions
+            .get(unqualified_function_arn(arn))
+            .map(Box::as_ref)
     }
 }

@@ -110,8 +110,8 @@ impl Account {
                 })
                 .collect(),
             policies,
-            functions: self.functions.values().cloned().collect(),
-            roles: self.roles.values().cloned().collect(),
+            functions: self.functions.values().map(|f| (**f).clone()).collect(),
+            roles: self.roles.values().map(|r| (**r).clone()).collect(),
             users: self.users.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
             managed_policies: self.managed_policies.values().cloned().collect(),
@@ -189,12 +189,12 @@ impl Account {
             functions: wire
                 .functions
                 .into_iter()
-                .map(|f| (f.arn.clone(), f))
+                .map(|f| (f.arn.clone(), Box::new(f)))
                 .collect::<BTreeMap<_, _>>(),
             roles: wire
                 .roles
                 .into_iter()
-                .map(|r| (r.arn.clone(), r))
+                .map(|r| (r.arn.clone(), Box::new(r)))
                 .collect::<BTreeMap<_, _>>(),
             users: wire
                 .users
