@@ -87,9 +87,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let selection = select(&rules, &config, &args, &mut errors);
 
-    let pool = rayon::ThreadPoolBuilder::new()
+    // One pool for the whole run (reading, rules and rendering); `--jobs`
+    // sizes it. It is the global pool, so rendering code needs no handle.
+    rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
-        .build()
+        .build_global()
         .context("cannot start worker threads")?;
     // Progress on standard error, for long runs on a terminal only; it never
     // mixes with the report (standard output, or --output).
@@ -103,7 +105,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let timings = std::env::var_os("ROLECALL_REPORT_TIMINGS").is_some();
     let started = std::time::Instant::now();
-    let account = pool.install(|| account_input::load(&args.paths));
+    let account = account_input::load(&args.paths);
     let read = started.elapsed();
     let resident_after_read = timings.then(resident_memory);
     if let Some(bar) = &progress {
@@ -125,7 +127,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             None => format!("{place}: {}", p.message),
         });
     }
-    let output = pool.install(|| policy_core::lint::run(&account, &selection));
+    let output = policy_core::lint::run(&account, &selection);
     let checked = started.elapsed();
     let resident_after_rules = timings.then(resident_memory);
     if let Some(bar) = progress {

@@ -125,6 +125,7 @@ fn case_line(i: usize) -> String {
 fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
     println!("\n| functions + roles | input | serde_json floor | check (all cores) | check (1 core) | speed-up | vs floor | peak memory | memory / input | functions/s |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    let mut per_function = Vec::new();
     for &size in sizes {
         let dir = root()
             .join("target")
@@ -210,8 +211,24 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
             peak as f64 / 1024.0 / mib,
             size as f64 / all
         );
+        per_function.push((size, all / size as f64));
     }
     println!("\n(output byte-identical across runs and --jobs values: checked)");
+    // Linear scaling means a steady time per function across sizes.
+    if let (Some(fastest), Some(slowest)) = (
+        per_function.iter().map(|p| p.1).reduce(f64::min),
+        per_function.iter().map(|p| p.1).reduce(f64::max),
+    ) {
+        let each: Vec<String> = per_function
+            .iter()
+            .map(|(size, t)| format!("{size}: {:.0} µs", t * 1e6))
+            .collect();
+        println!(
+            "time per function: {}; the slowest is {:+.0}% over the fastest",
+            each.join(", "),
+            (slowest / fastest - 1.0) * 100.0
+        );
+    }
     plugin_cost(binary, sizes.iter().copied().max().unwrap_or(1_000))?;
     policy_linting(binary)?;
     Ok(())

@@ -28,9 +28,27 @@ pub fn write_document(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()
 }
 
 pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for finding in report.findings {
-        serde_json::to_writer(&mut *out, finding)?;
-        out.write_all(b"\n")?;
+    use rayon::prelude::*;
+    // Findings are serialized in parallel, a window at a time, and written
+    // in order: the output is the same, and at most one window of it is
+    // held in memory.
+    const PER_TASK: usize = 512;
+    const PER_WINDOW: usize = PER_TASK * 32;
+    for window in report.findings.chunks(PER_WINDOW) {
+        let parts: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(PER_TASK)
+            .map(|findings| {
+                let mut part = Vec::with_capacity(findings.len() * 512);
+                for finding in findings {
+                    serde_json::to_writer(&mut part, finding)?;
+                    part.push(b'\n');
+                }
+                Ok(part)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
     }
     Ok(())
 }

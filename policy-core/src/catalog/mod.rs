@@ -269,6 +269,10 @@ impl Catalog {
                 let Some(service) = self.service(prefix) else {
                     return Vec::new();
                 };
+                // A literal name (most of them) is one look-up, not a scan.
+                if !name.contains(['*', '?']) {
+                    return service.action(name).into_iter().collect();
+                }
                 let glob = Glob::new(name, Case::AsciiInsensitive);
                 service
                     .actions()

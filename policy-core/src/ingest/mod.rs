@@ -93,6 +93,8 @@ fn unknown_reason(value: &Value) -> String {
 /// One file read from disk and parsed.
 struct LoadedFile {
     path: String,
+    /// The size of its text.
+    bytes: usize,
     outcome: Result<Value, Loaded>,
 }
 
@@ -151,7 +153,14 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
         if hidden {
             continue;
         }
-        if path.is_dir() {
+        // The entry's type comes with the directory listing; only links
+        // need a look at what they point to.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => path.is_dir(),
+            Ok(t) => t.is_dir(),
+            Err(_) => path.is_dir(),
+        };
+        if is_dir {
             walk(&path, files, problems);
         } else {
             files.push(path);
@@ -159,29 +168,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
     }
 }
 
-/// Consecutive runs of `files` to parse together: up to 64 files per thread,
-/// but no more bytes than [`BATCH_BYTES`] (a large file is a batch of its own).
-fn batches_of(files: &[PathBuf], threads: usize) -> Vec<&[PathBuf]> {
-    let mut batches = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0u64;
-    for (i, path) in files.iter().enumerate() {
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        if i > start && (bytes + size > BATCH_BYTES || i - start >= 64 * threads) {
-            batches.push(&files[start..i]);
-            start = i;
-            bytes = 0;
-        }
-        bytes += size;
-    }
-    if start < files.len() {
-        batches.push(&files[start..]);
-    }
-    batches
-}
-
-/// The most bytes of JSON text parsed in one batch (unless one file is larger).
-const BATCH_BYTES: u64 = 1 << 20;
+/// About how many bytes of JSON text to parse in one batch: a parsed tree
+/// is several times the size of its text, so large files go one at a time.
+const BATCH_BYTES: usize = 1 << 20;
 
 fn load(path: &Path) -> LoadedFile {
     let shown = path.display().to_string();
@@ -190,6 +179,7 @@ fn load(path: &Path) -> LoadedFile {
         Err(e) => {
             return LoadedFile {
                 path: shown.clone(),
+                bytes: 0,
                 outcome: Err(Loaded::Problem(IngestProblem {
                     path: shown,
                     line: None,
@@ -201,6 +191,7 @@ fn load(path: &Path) -> LoadedFile {
             }
         }
     };
+    let size = bytes.len();
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let outcome = match first {
         None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
@@ -233,6 +224,7 @@ fn load(path: &Path) -> LoadedFile {
     };
     LoadedFile {
         path: shown,
+        bytes: size,
         outcome,
     }
 }
@@ -285,11 +277,22 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     let threads = rayon::current_num_threads().max(1);
     let parse =
         |paths: &[PathBuf]| -> Vec<LoadedFile> { paths.par_iter().map(|p| load(p)).collect() };
-    let batches = batches_of(&files, threads);
-    let mut batches = batches.into_iter();
-    let mut current = batches.next().map(parse).unwrap_or_default();
+    let mut rest: &[PathBuf] = &files;
+    let mut take = |count: usize| -> Option<&[PathBuf]> {
+        if rest.is_empty() {
+            return None;
+        }
+        let (batch, after) = rest.split_at(count.clamp(1, rest.len()));
+        rest = after;
+        Some(batch)
+    };
+    let mut current = take(threads).map(parse).unwrap_or_default();
     loop {
-        let next_paths = batches.next();
+        // The next batch is sized from the files just read (file sizes are
+        // not known before reading them, and asking costs a call per file).
+        let bytes: usize = current.iter().map(|f| f.bytes).sum();
+        let average = (bytes / current.len().max(1)).max(1);
+        let next_paths = take((BATCH_BYTES / average).min(64 * threads));
         let (next, ()) = rayon::join(
             || next_paths.map(parse),
             || {

@@ -10,6 +10,9 @@ use super::{Context, Finding, Findings, Rule, RuleError, Severity};
 use crate::eval::Evaluator;
 use crate::model::Account;
 
+/// The most findings a worker collects in one vector before starting another.
+const CHUNK: usize = 1024;
+
 /// Which rules run, with what severity and options.
 #[derive(Default)]
 pub struct RuleSelection {
@@ -77,11 +80,22 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     // than there are rules. Each worker appends to one vector of its own:
     // most (target, rule) pairs find nothing, and a vector per pair would
     // cost more than the findings.
-    let parts: Vec<(Vec<Finding>, Vec<RuleError>)> = targets
+    //
+    // A worker's findings go into chunks of bounded size: one growing vector
+    // would copy every finding again each time it doubles.
+    let parts: Vec<(Vec<Vec<Finding>>, Vec<RuleError>)> = targets
         .par_iter()
         .fold(
             || (Vec::new(), Vec::new()),
-            |(mut findings, mut errors), target| {
+            |(mut chunks, mut errors): (Vec<Vec<Finding>>, Vec<RuleError>), target| {
+                let mut findings = match chunks.pop() {
+                    Some(last) if last.len() < CHUNK => last,
+                    Some(full) => {
+                        chunks.push(full);
+                        Vec::new()
+                    }
+                    None => Vec::new(),
+                };
                 for (rule, cx, source) in &contexts {
                     let mut out = Findings::appending_to(
                         rule.meta(),
@@ -101,15 +115,24 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
                     findings = all;
                     errors.extend(new_errors);
                 }
-                (findings, errors)
+                if !findings.is_empty() {
+                    chunks.push(findings);
+                }
+                (chunks, errors)
             },
         )
-        .filter(|(findings, errors)| !findings.is_empty() || !errors.is_empty())
+        .filter(|(chunks, errors)| !chunks.is_empty() || !errors.is_empty())
         .collect();
-    let mut findings = Vec::with_capacity(parts.iter().map(|(f, _)| f.len()).sum());
+    let total = parts
+        .iter()
+        .flat_map(|(chunks, _)| chunks.iter().map(Vec::len))
+        .sum();
+    let mut findings = Vec::with_capacity(total);
     let mut errors = Vec::new();
-    for (f, e) in parts {
-        findings.extend(f);
+    for (chunks, e) in parts {
+        for chunk in chunks {
+            findings.extend(chunk);
+        }
         errors.extend(e);
     }
     super::complete_locations(account, &mut findings);
@@ -118,7 +141,7 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
             finding.severity = *severity;
         }
     }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     errors.sort();
     errors.dedup();

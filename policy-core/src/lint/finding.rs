@@ -178,13 +178,14 @@ pub struct Finding {
     pub message: String,
     /// The ARN the finding is about.
     pub resource: String,
-    /// Where in the input.
-    pub location: Option<Location>,
+    /// Where in the input (boxed, as are the explanations: a large account
+    /// has tens of thousands of findings, most of them moved and sorted).
+    pub location: Option<Box<Location>>,
     /// How to fix it.
     pub help: Option<String>,
     /// The evaluator's reasons, when the finding came from a decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<serde_json::Value>,
+    pub explanation: Option<Box<serde_json::Value>>,
     /// `builtin` or the plugin's name.
     pub source: Cow<'static, str>,
 }

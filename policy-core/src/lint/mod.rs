@@ -185,7 +185,7 @@ impl Findings {
 impl Finding {
     /// Sets where the finding points.
     pub fn at(&mut self, location: Option<Location>) -> &mut Self {
-        self.location = location;
+        self.location = location.map(Box::new);
         self
     }
     /// Sets the fix.
@@ -195,7 +195,7 @@ impl Finding {
     }
     /// Sets the evaluator's reasons.
     pub fn explain(&mut self, explanation: serde_json::Value) -> &mut Self {
-        self.explanation = Some(explanation);
+        self.explanation = Some(Box::new(explanation));
         self
     }
     /// Overrides the severity for this finding (e.g. an info-level part of a rule).

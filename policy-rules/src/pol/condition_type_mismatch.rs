@@ -62,7 +62,8 @@ impl Rule for ConditionTypeMismatch {
         let Ok(catalog) = catalog() else { return };
         for statement in &document.statements {
             for condition in &statement.conditions {
-                let location = cx.policy_location(policy.id, &condition.pointer);
+                // Found only for a finding: most conditions are fine.
+                let location = || cx.policy_location(policy.id, &condition.pointer);
                 let family = condition.operator.base.family();
                 // Values the operator cannot read (the compiler's warnings).
                 if let Some(d) = policy.diagnostics().iter().find(|d| {
@@ -71,7 +72,7 @@ impl Rule for ConditionTypeMismatch {
                         && d.message.contains("never matches")
                 }) {
                     let finding = out.report(subject(cx, policy), d.message.clone());
-                    finding.at(location.clone());
+                    finding.at(location());
                     if let Some(help) = &d.help {
                         finding.help(help.clone());
                     }
@@ -90,7 +91,7 @@ impl Rule for ConditionTypeMismatch {
                             key_type.as_str()
                         ),
                     )
-                    .at(location)
+                    .at(location())
                     .help(format!(
                         "use an operator for {} values",
                         key_type.element().as_str()
@@ -105,7 +106,7 @@ impl Rule for ConditionTypeMismatch {
                         subject(cx, policy),
                         format!("`{}` is multivalued ({}); `{}` without a set operator has no defined meaning", condition.key, key_type.as_str(), condition.operator),
                     )
-                    .at(location)
+                    .at(location())
                     .help(format!("write `ForAnyValue:{}` or `ForAllValues:{}`", condition.operator, condition.operator));
                 }
             }

@@ -46,13 +46,14 @@ impl Rule for UnknownAction {
                 if action == "*" {
                     continue;
                 }
-                let location = cx.policy_location(policy.id, &statement.action.pointer_of(i));
+                // Found only for a finding: most actions are known.
+                let location = || cx.policy_location(policy.id, &statement.action.pointer_of(i));
                 let Some((prefix, name)) = action.split_once(':') else {
                     out.report(
                         subject(cx, policy),
                         format!("`{action}` is not an action: actions are `service:Name`"),
                     )
-                    .at(location)
+                    .at(location())
                     .help("write the service prefix, e.g. `lambda:InvokeFunction`");
                     continue;
                 };
@@ -93,7 +94,7 @@ impl Rule for UnknownAction {
                     )
                 };
                 out.report(subject(cx, policy), message)
-                    .at(location)
+                    .at(location())
                     .help(help);
             }
         }
