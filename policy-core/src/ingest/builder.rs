@@ -145,12 +145,25 @@ impl<'m> Builder<'m> {
         kind: PolicyKind,
         origin: PolicyOrigin,
     ) -> PolicyId {
+        let decoded = decode_document(raw);
+        self.add_decoded_policy(file, pointer, decoded, kind, origin)
+    }
+
+    /// [`Builder::add_policy`] for a document already decoded.
+    pub(super) fn add_decoded_policy(
+        &mut self,
+        file: Option<usize>,
+        pointer: &str,
+        decoded: Result<(std::borrow::Cow<'_, Value>, DocumentEncoding), String>,
+        kind: PolicyKind,
+        origin: PolicyOrigin,
+    ) -> PolicyId {
         let source = file.map(|file| SourceRef {
             file,
             pointer: pointer.to_owned(),
         });
         let id = PolicyId(self.account.policies.len());
-        let (document, compiled, encoding) = match decode_document(raw) {
+        let (document, compiled, encoding) = match decoded {
             Ok((value, encoding)) => {
                 let slot = self.slot(value, kind);
                 self.waiting.push((id, slot));
@@ -184,28 +197,18 @@ impl<'m> Builder<'m> {
         id
     }
 
-    /// The slot of a distinct document, adding it when new.
-    fn slot(&mut self, value: Value, kind: PolicyKind) -> usize {
-        let key = {
-            use std::hash::{BuildHasher, Hasher};
-            let text = value.to_string();
-            // Two independently keyed SipHash digests: a collision would need
-            // both to collide at once.
-            let digest = |seed: u64| {
-                let mut h = std::hash::BuildHasherDefault::<
-                    std::collections::hash_map::DefaultHasher,
-                >::default()
-                .build_hasher();
-                h.write_u64(seed);
-                h.write(text.as_bytes());
-                h.finish()
-            };
-            (kind, digest(0x5EED_0001), digest(0x5EED_0002))
-        };
+    /// The slot of a distinct document, adding it when new (only then is a
+    /// borrowed document copied: most roles share their trust policy).
+    fn slot(&mut self, value: std::borrow::Cow<'_, Value>, kind: PolicyKind) -> usize {
+        let key = (
+            kind,
+            digest(&value, 0x5EED_0001),
+            digest(&value, 0x5EED_0002),
+        );
         let next = self.to_compile.len();
         let slot = *self.compiled.entry(key).or_insert(next);
         if slot == next {
-            self.to_compile.push((kind, value));
+            self.to_compile.push((kind, value.into_owned()));
         }
         slot
     }
@@ -546,4 +549,29 @@ impl<'m> Builder<'m> {
             });
         }
     }
+}
+
+/// A keyed SipHash digest of a document's canonical JSON text, written
+/// into the hasher as it is produced (no copy of the text). Two
+/// independently keyed digests make a collision need both to collide.
+fn digest(value: &Value, seed: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    struct Hashing<H: Hasher>(H);
+    impl<H: Hasher> std::io::Write for Hashing<H> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher(),
+    );
+    hashing.0.write_u64(seed);
+    // Writing into a hasher cannot fail.
+    let _ = serde_json::to_writer(&mut hashing, value);
+    hashing.0.finish()
 }

@@ -169,8 +169,10 @@ impl Builder<'_> {
         let Some(raw) = value.get("Policy") else {
             return;
         };
-        let target = match decode_document(raw) {
-            Ok((document, _)) => policy_target(&document),
+        // Decoded once: the target is read from it, then it is recorded.
+        let decoded = decode_document(raw);
+        let target = match &decoded {
+            Ok((document, _)) => policy_target(document),
             Err(_) => None,
         };
         let Some(target) = target else {
@@ -183,7 +185,7 @@ impl Builder<'_> {
                 PolicyOrigin::Standalone,
             );
             self.account.standalone_policies.push(id);
-            if decode_document(raw).is_ok() {
+            if decoded.is_ok() {
                 self.problem(
                     file,
                     "/Policy",
@@ -193,10 +195,10 @@ impl Builder<'_> {
             }
             return;
         };
-        let id = self.add_policy(
+        let id = self.add_decoded_policy(
             Some(file),
             "/Policy",
-            raw,
+            decoded,
             PolicyKind::Resource,
             PolicyOrigin::FunctionPolicy {
                 target: target.clone(),

@@ -2,6 +2,8 @@
 //! inside a string (`lambda get-policy`), or URL-encoded inside a string (the
 //! raw IAM API, and some authorization-details dumps).
 
+use std::borrow::Cow;
+
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -30,14 +32,15 @@ pub enum DocumentEncoding {
 /// Reads a document that may be an object, JSON text, or URL-encoded JSON
 /// text (percent-decoding only: `+` stays a plus sign, as AWS encodes spaces
 /// as `%20`).
-pub fn decode_document(value: &Value) -> Result<(Value, DocumentEncoding), String> {
+/// An object is borrowed, not copied.
+pub fn decode_document(value: &Value) -> Result<(Cow<'_, Value>, DocumentEncoding), String> {
     match value {
-        Value::Object(_) => Ok((value.clone(), DocumentEncoding::Object)),
+        Value::Object(_) => Ok((Cow::Borrowed(value), DocumentEncoding::Object)),
         Value::String(text) => {
             let trimmed = text.trim_start();
             if trimmed.starts_with('{') {
                 return serde_json::from_str(text)
-                    .map(|v| (v, DocumentEncoding::JsonString))
+                    .map(|v| (Cow::Owned(v), DocumentEncoding::JsonString))
                     .map_err(|e| {
                         format!(
                             "the policy string is not JSON: {}",
@@ -50,7 +53,7 @@ pub fn decode_document(value: &Value) -> Result<(Value, DocumentEncoding), Strin
                     .decode_utf8()
                     .map_err(|_| "the URL-encoded policy is not UTF-8 text".to_owned())?;
                 return serde_json::from_str(&decoded)
-                    .map(|v| (v, DocumentEncoding::UrlEncoded))
+                    .map(|v| (Cow::Owned(v), DocumentEncoding::UrlEncoded))
                     .map_err(|e| {
                         format!(
                             "the URL-decoded policy is not JSON: {}",
@@ -93,7 +96,7 @@ pub fn find_document(file: &Value) -> Result<FoundDocument, String> {
         let (document, encoding) =
             decode_document(value).map_err(|e| format!("at `{pointer}`: {e}"))?;
         return Ok(FoundDocument {
-            document,
+            document: document.into_owned(),
             pointer: pointer.to_owned(),
             encoding,
         });
