@@ -140,7 +140,8 @@ mod tests {
 
     #[test]
     fn plus_signs_are_not_spaces() {
-        let (doc, _) = decode_document(&json!("%7B%22Sid%22%3A%22a+b%22%7D")).unwrap();
-        assert_eq!(doc, json!({"Sid": "a+b"}));
+        let encoded = json!("%7B%22Sid%22%3A%22a+b%22%7D");
+        let (doc, _) = decode_document(&encoded).unwrap();
+        assert_eq!(*doc, json!({"Sid": "a+b"}));
     }
 }
