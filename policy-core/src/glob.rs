@@ -288,8 +288,17 @@ fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bo
     // row[j] for the current i: a[..i] and b[..j] can produce the same
     // string. Closing a row under the star moves needs a second pass, so
     // each row is computed in two steps: from the previous row, then along it.
-    let mut previous = vec![false; b.len() + 1];
-    let mut row = vec![false; b.len() + 1];
+    // Rows live on the stack for the usual lengths (ARNs are short).
+    const ON_STACK: usize = 256;
+    let (mut stack_previous, mut stack_row) = ([false; ON_STACK], [false; ON_STACK]);
+    let (mut heap_previous, mut heap_row);
+    let (mut previous, mut row): (&mut [bool], &mut [bool]) = if b.len() < ON_STACK {
+        (&mut stack_previous[..=b.len()], &mut stack_row[..=b.len()])
+    } else {
+        heap_previous = vec![false; b.len() + 1];
+        heap_row = vec![false; b.len() + 1];
+        (&mut heap_previous[..], &mut heap_row[..])
+    };
     row[0] = true;
     // Row 0: b's leading stars can produce the empty string.
     for j in 0..b.len() {
@@ -297,6 +306,10 @@ fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bo
     }
     for &ai in a {
         std::mem::swap(&mut previous, &mut row);
+        if !previous.contains(&true) {
+            // No prefix of b matches what a has produced so far.
+            return false;
+        }
         for j in 0..=b.len() {
             // Step ai: a star matching nothing more, a star or a `?`/literal
             // against b's token, or b's star swallowing ai.
@@ -417,6 +430,11 @@ mod tests {
         assert!(!patterns_overlap("abc", "abd"));
         assert!(patterns_overlap("*", ""));
         assert!(!patterns_overlap("a", ""));
+        // Longer than the rows kept on the stack.
+        let long = format!("arn:aws:s3:::{}", "k".repeat(300));
+        assert!(patterns_overlap(&format!("{long}/*"), "arn:*:s3:::*/*"));
+        assert!(patterns_overlap("arn:*:s3:::*/*", &format!("{long}/x")));
+        assert!(!patterns_overlap("arn:*:s3:::*/*", &long));
     }
 
     /// Every string over {a, b} up to length 6 that matches both, found by brute force.
