@@ -56,7 +56,7 @@ fn source_json(account: &Account, source: Option<&SourceRef>) -> Value {
         return Value::Null;
     };
     let file = account.sources.get(source.file);
-    let location = file.and_then(|f| f.locate(&source.pointer));
+    let location = account.locate(source);
     json!({
         "file": file.map(|f| f.path.as_str()),
         "pointer": source.pointer,
@@ -267,11 +267,7 @@ fn where_from(account: &Account, source: Option<&SourceRef>) -> String {
     match source {
         Some(s) => {
             let path = account.source_path(s);
-            match account
-                .sources
-                .get(s.file)
-                .and_then(|f| f.locate(&s.pointer))
-            {
+            match account.locate(s) {
                 Some(l) => format!("{path}:{}:{}", l.line, l.column),
                 None => path.to_owned(),
             }

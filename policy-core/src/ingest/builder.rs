@@ -121,8 +121,12 @@ impl<'m> Builder<'m> {
         message: impl Into<String>,
         help: Option<&str>,
     ) {
+        let place = SourceRef {
+            file,
+            pointer: pointer.to_owned(),
+        };
         let (path, location) = match self.account.sources.get(file) {
-            Some(source) => (source.path.clone(), source.locate(pointer)),
+            Some(source) => (source.path.clone(), self.account.locate(&place)),
             None => (String::new(), None),
         };
         self.account.problems.push(IngestProblem {
@@ -421,6 +425,8 @@ impl<'m> Builder<'m> {
         self.compile_all();
         self.account.unresolved.sort();
         self.account.unresolved.dedup();
+        // Texts read to locate problems are not kept in the model.
+        self.account.forget_source_texts();
         self.account
     }
 

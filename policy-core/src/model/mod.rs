@@ -309,6 +309,27 @@ pub struct Account {
     pub problems: Vec<IngestProblem>,
     /// Look-up tables, built on first use (the model is complete by then).
     index: std::sync::OnceLock<AccountIndex>,
+    /// Files read again by [`Account::locate`].
+    texts: SourceTexts,
+}
+
+/// Input files read again to locate elements one at a time, each read once
+/// and indexed when large; kept until [`Account::forget_source_texts`].
+#[derive(Debug, Default)]
+struct SourceTexts(std::sync::Mutex<std::collections::HashMap<usize, Option<Arc<LocatedText>>>>);
+
+/// A file's text and, for a large file, its look-up index.
+#[derive(Debug)]
+struct LocatedText {
+    text: Arc<str>,
+    index: Option<crate::locate::LocateIndex>,
+}
+
+impl Clone for SourceTexts {
+    /// A copy of the model starts with no texts: they are read again on use.
+    fn clone(&self) -> Self {
+        SourceTexts::default()
+    }
 }
 
 /// Look-ups that would otherwise scan every function or role.
@@ -324,6 +345,38 @@ impl Account {
     /// The policy with this id.
     pub fn policy(&self, id: PolicyId) -> &PolicyRecord {
         &self.policies[id.0]
+    }
+
+    /// Where `source` is (line and column). For many look-ups one at a
+    /// time (`rolecall inspect`, problems found while reading): each file is
+    /// read once and kept until [`Account::forget_source_texts`]. To locate
+    /// many elements at once, [`SourceFile::locate_all`] keeps nothing.
+    pub fn locate(&self, source: &SourceRef) -> Option<crate::locate::Location> {
+        let located = {
+            let mut texts = self.texts.0.lock().unwrap_or_else(|e| e.into_inner());
+            texts
+                .entry(source.file)
+                .or_insert_with(|| {
+                    let text = self.sources.get(source.file)?.read_text()?;
+                    let index =
+                        (text.len() >= 16 * 1024).then(|| crate::locate::LocateIndex::build(&text));
+                    Some(Arc::new(LocatedText { text, index }))
+                })
+                .clone()?
+        };
+        match &located.index {
+            Some(index) => index.locate(&located.text, &source.pointer),
+            None => crate::locate::locate(&located.text, &source.pointer),
+        }
+    }
+
+    /// Drops the texts [`Account::locate`] read.
+    pub fn forget_source_texts(&self) {
+        self.texts
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// The path of a source file.

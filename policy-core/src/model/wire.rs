@@ -221,6 +221,7 @@ impl Account {
             skipped: wire.skipped,
             problems: wire.problems,
             index: Default::default(),
+            texts: Default::default(),
         })
     }
 }
