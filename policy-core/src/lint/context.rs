@@ -90,8 +90,22 @@ impl<'a> Context<'a> {
     pub fn role_allows(&self, role: &crate::model::Role, access: &RequiredAccess) -> bool {
         self.role_principal(role)
             .is_some_and(|(principal, policies)| {
-                self.decide(&principal, &policies, access).decision == Decision::Allow
+                self.decision(&principal, &policies, access) == Decision::Allow
             })
+    }
+
+    /// [`Context::role_allows`] for many questions about one role: its
+    /// principal and policies are looked up once.
+    pub fn role_allows_each(
+        &self,
+        role: &crate::model::Role,
+    ) -> impl Fn(&RequiredAccess) -> bool + '_ {
+        let subject = self.role_principal(role);
+        move |access| {
+            subject.as_ref().is_some_and(|(principal, policies)| {
+                self.decision(principal, policies, access) == Decision::Allow
+            })
+        }
     }
 
     /// The functions whose execution role is `role_arn`.
@@ -132,13 +146,41 @@ impl<'a> Context<'a> {
     }
 
     /// Asks whether `principal` may do `access` under `policies`, with the
-    /// context AWS derives from the principal.
+    /// context AWS derives from the principal: the decision with its
+    /// explanation.
     pub fn decide(
         &self,
         principal: &Principal,
         policies: &PolicySet,
         access: &RequiredAccess,
     ) -> Response {
+        self.ask(principal, policies, access, |request, policies| {
+            self.evaluator.evaluate(request, policies)
+        })
+    }
+
+    /// [`Context::decide`] without the explanation (the evaluator's
+    /// allocation-free path): for rules that only need the answer.
+    pub fn decision(
+        &self,
+        principal: &Principal,
+        policies: &PolicySet,
+        access: &RequiredAccess,
+    ) -> Decision {
+        self.ask(principal, policies, access, |request, policies| {
+            self.evaluator.decide(request, policies)
+        })
+    }
+
+    /// Builds the request for `access` and the policy set with the governing
+    /// resource policy, and hands both to `answer`.
+    fn ask<T>(
+        &self,
+        principal: &Principal,
+        policies: &PolicySet,
+        access: &RequiredAccess,
+        answer: impl FnOnce(&Request<'_>, &PolicySet) -> T,
+    ) -> T {
         let mut context = principal_context(principal);
         // The execution role's ARN with its path, which the session ARN lacks.
         if let Some(role) = self
@@ -159,13 +201,13 @@ impl<'a> Context<'a> {
         };
         let resource = self.resource_policies_for(principal, access);
         if resource.is_empty() {
-            return self.evaluator.evaluate(&request, policies);
+            return answer(&request, policies);
         }
         let with_resource = PolicySet {
             resource,
             ..policies.clone()
         };
-        self.evaluator.evaluate(&request, &with_resource)
+        answer(&request, &with_resource)
     }
 
     /// The resource-based policy that governs `access`: the dump's (a
@@ -225,10 +267,11 @@ impl<'a> Context<'a> {
         required
             .iter()
             .filter_map(|access| {
-                let response = self.decide(&principal, &policies, access);
-                if response.decision == Decision::Allow {
+                // Most required access is granted: explain only what is not.
+                if self.decision(&principal, &policies, access) == Decision::Allow {
                     return None;
                 }
+                let response = self.decide(&principal, &policies, access);
                 let denied_by = response.deciding.first().map(|at| {
                     self.describe_statement(
                         at.policy.kind,

@@ -338,7 +338,9 @@ struct AccountIndex {
     /// Role ARN → ARNs of the functions it is the execution role of.
     functions_by_role: std::collections::HashMap<String, Vec<String>>,
     /// (account, role name) → role ARN.
-    role_by_name: std::collections::HashMap<(String, String), String>,
+    /// Account → role name → role ARN (nested, so a look-up by borrowed
+    /// strings allocates nothing).
+    role_by_name: std::collections::HashMap<String, std::collections::HashMap<String, String>>,
 }
 
 impl Account {
@@ -401,7 +403,9 @@ impl Account {
             for role in self.roles.values() {
                 index
                     .role_by_name
-                    .insert((role.account.clone(), role.name.clone()), role.arn.clone());
+                    .entry(role.account.clone())
+                    .or_default()
+                    .insert(role.name.clone(), role.arn.clone());
             }
             index
         })
@@ -422,10 +426,7 @@ impl Account {
 
     /// The role of `account` named `name` (role names are unique per account).
     pub fn role_named(&self, account: &str, name: &str) -> Option<&Role> {
-        let arn = self
-            .index()
-            .role_by_name
-            .get(&(account.to_owned(), name.to_owned()))?;
+        let arn = self.index().role_by_name.get(account)?.get(name)?;
         self.roles.get(arn).map(Box::as_ref)
     }
 

@@ -82,12 +82,13 @@ impl Rule for AdminExecutionRole {
             "sts:AssumeRole",
             "arn:aws:iam::999999999999:role/rolecall-probe",
         );
-        let all = |probes: &[RequiredAccess]| probes.iter().all(|p| cx.role_allows(role, p));
+        let role_allows = cx.role_allows_each(role);
+        let all = |probes: &[RequiredAccess]| probes.iter().all(&role_allows);
         let what = if all(&everything) {
             "every action on every resource"
         } else if all(&iam) {
             "every IAM action"
-        } else if cx.role_allows(role, &assume_any) {
+        } else if role_allows(&assume_any) {
             "`sts:AssumeRole` on any role"
         } else {
             return;

@@ -42,9 +42,9 @@ impl Rule for ExecutionRoleCanEscalate {
         };
         let account = &role.account;
         let region = &first.region;
-        let allows = |action: &str, resource: &str| {
-            cx.role_allows(role, &RequiredAccess::new(action, resource))
-        };
+        let role_allows = cx.role_allows_each(role);
+        let allows =
+            |action: &str, resource: &str| role_allows(&RequiredAccess::new(action, resource));
         let mut paths: Vec<String> = Vec::new();
         let other_role = format!("arn:aws:iam::{account}:role/rolecall-probe-admin");
         let new_function = format!("arn:aws:lambda:{region}:{account}:function:rolecall-probe");
