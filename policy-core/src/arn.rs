@@ -15,7 +15,8 @@ pub fn split(text: &str) -> Option<[&str; 6]> {
     let mut parts = [""; 6];
     let mut rest = text;
     for part in parts.iter_mut().take(5) {
-        let colon = rest.find(':')?;
+        // Bytes, not chars: a colon is ASCII, and this is a hot path.
+        let colon = rest.bytes().position(|b| b == b':')?;
         *part = &rest[..colon];
         rest = &rest[colon + 1..];
     }

@@ -13,6 +13,8 @@ mod lambda;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -95,7 +97,8 @@ struct LoadedFile {
     path: String,
     /// The size of its text.
     bytes: usize,
-    outcome: Result<Value, Loaded>,
+    /// The parsed file, with its text when it is small enough to keep.
+    outcome: Result<(Value, Option<Arc<str>>), Loaded>,
 }
 
 /// Why a file was not parsed.
@@ -168,6 +171,12 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
     }
 }
 
+/// The largest file whose text the model keeps. Locating a finding in a
+/// small file (a policy document, a `get-policy` output) would cost more
+/// in reading it again than its text costs in memory; large dumps are read
+/// again instead.
+const KEPT_TEXT_BYTES: usize = 8 * 1024;
+
 /// About how many bytes of JSON text to parse in one batch: a parsed tree
 /// is several times the size of its text, so large files go one at a time.
 const BATCH_BYTES: usize = 1 << 20;
@@ -205,7 +214,7 @@ fn load(path: &Path) -> LoadedFile {
                 help: None,
             })),
             Ok(text) => match serde_json::from_str::<Value>(&text) {
-                Ok(value) => Ok(value),
+                Ok(value) => Ok((value, (text.len() <= KEPT_TEXT_BYTES).then(|| Arc::from(text)))),
                 Err(e) => Err(Loaded::Problem(IngestProblem {
                     path: shown.clone(),
                     line: Some(e.line()),
@@ -232,7 +241,7 @@ fn load(path: &Path) -> LoadedFile {
 /// Adds one parsed file to the model under construction.
 fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
     match file.outcome {
-        Ok(value) => {
+        Ok((value, text)) => {
             let kind = sniff(&value);
             if kind == FileKind::Unknown {
                 builder.account.skipped.push(Skipped {
@@ -242,11 +251,12 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 return;
             }
             let index = builder.account.sources.len();
-            // The text is not kept: a finding's line and column are found
-            // by reading the file again (`lint::complete_locations`).
+            // Only a small file's text is kept; for the others a finding's
+            // line and column are found by reading the file again
+            // (`lint::complete_locations`).
             builder.account.sources.push(SourceFile {
                 path: file.path,
-                text: None,
+                text,
                 kind,
             });
             builder.add_file(index, kind, &value);

@@ -306,15 +306,27 @@ fn sniffing() {
 }
 
 #[test]
-fn the_model_keeps_no_copy_of_the_input_and_still_locates() {
+fn the_model_keeps_only_small_texts_and_still_locates() {
     let account = ingest(&[fixtures("aws-cli-moto")], &no_embedded);
-    assert!(account.sources.iter().all(|s| s.text.is_none()));
-    // Located on demand by reading the file again.
+    for source in &account.sources {
+        let size = std::fs::metadata(&source.path).map_or(0, |m| m.len() as usize);
+        assert_eq!(
+            source.text.is_some(),
+            size <= super::KEPT_TEXT_BYTES,
+            "{}",
+            source.path
+        );
+    }
+    // A role of the large dump, located by reading its file again.
     let role = account
         .roles
         .values()
-        .find(|r| r.source.is_some())
-        .expect("a role read from a file");
+        .find(|r| {
+            r.source
+                .as_ref()
+                .is_some_and(|s| account.sources[s.file].text.is_none())
+        })
+        .expect("a role read from a large file");
     let source = role.source.as_ref().expect("checked above");
     let file = &account.sources[source.file];
     let one = file.locate(&source.pointer).expect("the role's element");
@@ -326,4 +338,5 @@ fn the_model_keeps_no_copy_of_the_input_and_still_locates() {
     );
     let many: Vec<&str> = vec![source.pointer.as_str(); 9];
     assert!(file.locate_all(&many).iter().all(|l| *l == Some(one)));
+    assert_eq!(account.locate(source), Some(one));
 }
