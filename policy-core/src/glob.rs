@@ -268,6 +268,35 @@ fn arn_service(arn: &str) -> Option<&str> {
     service.get(..end)
 }
 
+/// Whether `pattern` (`*` any run, `?` one character) matches all of
+/// `text`: the greedy walk that backs up to the last star on a mismatch.
+fn matches_literal<T: Copy + PartialEq>(pattern: &[T], text: &[T], star: T, any: T) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // Where the last star was, and the text position it was resumed at.
+    let mut backtrack: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(&c) if c == star => {
+                backtrack = Some((p + 1, t));
+                p += 1;
+            }
+            Some(&c) if c == any || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match backtrack {
+                Some((after_star, resumed)) => {
+                    backtrack = Some((after_star, resumed + 1));
+                    p = after_star;
+                    t = resumed + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|&c| c == star)
+}
+
 /// [`patterns_overlap`] over bytes (ASCII) or characters.
 fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bool {
     // Where neither side has a star, each side consumes exactly one
@@ -294,6 +323,16 @@ fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bo
         }
         a = &a[..a.len() - 1];
         b = &b[..b.len() - 1];
+    }
+    // A side without wildcards is one string: the other side must match it
+    // (a linear walk, no table). This is the usual case: a literal ARN
+    // against a resource type's pattern.
+    let literal = |x: &[T]| !x.iter().any(|&c| c == star || c == any);
+    if literal(a) {
+        return matches_literal(b, a, star, any);
+    }
+    if literal(b) {
+        return matches_literal(a, b, star, any);
     }
     // row[j] for the current i: a[..i] and b[..j] can produce the same
     // string. Closing a row under the star moves needs a second pass, so
@@ -459,6 +498,38 @@ mod tests {
                     && reference_match(&y, &text, Case::Sensitive)
             })
         })
+    }
+
+    #[test]
+    fn literal_matching_agrees_with_the_reference() {
+        // Every pattern over {a, b, *, ?} up to length 4 against every
+        // string over {a, b} up to length 6.
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| ['a', 'b', '*', '?'].map(|c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.sort();
+        patterns.dedup();
+        for len in 0..=6 {
+            for bits in 0..1u32 << len {
+                let text: Vec<char> = (0..len)
+                    .map(|k| if bits >> k & 1 == 1 { 'a' } else { 'b' })
+                    .collect();
+                let text_string: String = text.iter().collect();
+                for pattern in &patterns {
+                    let chars: Vec<char> = pattern.chars().collect();
+                    assert_eq!(
+                        matches_literal(pattern.as_bytes(), text_string.as_bytes(), b'*', b'?'),
+                        reference_match(&chars, &text, Case::Sensitive),
+                        "{pattern} against {text_string}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
