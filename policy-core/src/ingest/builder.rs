@@ -309,27 +309,37 @@ impl<'m> Builder<'m> {
                 }
             }
             FileKind::PolicyDocument => {
-                // A stand-alone document that names principals is a
-                // resource-based policy; otherwise an identity policy.
-                let names_principals = match value.get("Statement") {
-                    Some(Value::Array(list)) => list
-                        .iter()
-                        .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some()),
-                    Some(single) => {
-                        single.get("Principal").is_some() || single.get("NotPrincipal").is_some()
-                    }
-                    None => false,
-                };
-                let kind = if names_principals {
-                    PolicyKind::Resource
-                } else {
-                    PolicyKind::Identity
-                };
-                let id = self.add_policy(Some(file), "", value, kind, PolicyOrigin::Standalone);
-                self.account.standalone_policies.push(id);
+                self.add_standalone_document(file, std::borrow::Cow::Borrowed(value));
             }
             FileKind::Unknown => {}
         }
+    }
+
+    /// A file that is one policy document. A document that names
+    /// principals is a resource-based policy; otherwise an identity policy.
+    /// Given the file's tree (not a borrowed part of it), it is moved into
+    /// the compile queue instead of copied.
+    pub(super) fn add_standalone_document(
+        &mut self,
+        file: usize,
+        document: std::borrow::Cow<'_, Value>,
+    ) {
+        let names_principals = |statement: &Value| {
+            statement.get("Principal").is_some() || statement.get("NotPrincipal").is_some()
+        };
+        let kind = match document.get("Statement") {
+            Some(Value::Array(list)) if list.iter().any(names_principals) => PolicyKind::Resource,
+            Some(single @ Value::Object(_)) if names_principals(single) => PolicyKind::Resource,
+            _ => PolicyKind::Identity,
+        };
+        let id = self.add_decoded_policy(
+            Some(file),
+            "",
+            Ok((document, DocumentEncoding::Object)),
+            kind,
+            PolicyOrigin::Standalone,
+        );
+        self.account.standalone_policies.push(id);
     }
 
     /// The function for an ARN (qualified or not), created from the ARN alone

@@ -259,7 +259,12 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 text,
                 kind,
             });
-            builder.add_file(index, kind, &value);
+            if kind == FileKind::PolicyDocument {
+                // The file is the document: hand it over, do not copy it.
+                builder.add_standalone_document(index, std::borrow::Cow::Owned(value));
+            } else {
+                builder.add_file(index, kind, &value);
+            }
         }
         Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
             path: file.path,
