@@ -99,7 +99,7 @@ impl LocateIndex {
         };
         for token in rest.strip_prefix('/')?.split('/') {
             walker.member_start = None;
-            walker.descend(&token.replace("~1", "/").replace("~0", "~"))?;
+            walker.descend(&unescape_token(token))?;
         }
         Some(self.location_of_offset(text, walker.member_start.unwrap_or(walker.pos)))
     }
@@ -130,14 +130,9 @@ pub fn location_of_offset(text: &str, offset: usize) -> Location {
 /// value. `None` when the text is not valid JSON up to there or the pointer
 /// leads nowhere. An empty pointer is the whole document.
 pub fn locate(text: &str, pointer: &str) -> Option<Location> {
-    let tokens: Vec<String> = if pointer.is_empty() {
-        Vec::new()
-    } else {
-        pointer
-            .strip_prefix('/')?
-            .split('/')
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect()
+    let tokens = match pointer {
+        "" => None,
+        _ => Some(pointer.strip_prefix('/')?.split('/')),
     };
     let mut walker = Walker {
         bytes: text.as_bytes(),
@@ -145,14 +140,24 @@ pub fn locate(text: &str, pointer: &str) -> Option<Location> {
         member_start: None,
     };
     walker.skip_ws();
-    for token in &tokens {
+    for token in tokens.into_iter().flatten() {
         walker.member_start = None;
-        walker.descend(token)?;
+        walker.descend(&unescape_token(token))?;
     }
     Some(location_of_offset(
         text,
         walker.member_start.unwrap_or(walker.pos),
     ))
+}
+
+/// A JSON pointer token with `~1` and `~0` read as `/` and `~` (copied
+/// only when it has them).
+fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 struct Walker<'a> {
