@@ -264,6 +264,9 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 builder.add_standalone_document(index, std::borrow::Cow::Owned(value));
             } else {
                 builder.add_file(index, kind, &value);
+                // Freeing a large parsed tree takes a while; the fold is the
+                // sequential part of reading, so another worker does it.
+                rayon::spawn(move || drop(value));
             }
         }
         Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
