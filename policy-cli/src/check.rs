@@ -62,6 +62,13 @@ enum FailOn {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+    // One pool for the whole run (plugins, reading, rules and rendering),
+    // sized by `--jobs`. It is the global pool, so rendering code needs no
+    // handle; it must be built before anything else uses rayon.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build_global()
+        .context("cannot start worker threads")?;
     let mut rules = builtin_rules().map_err(anyhow::Error::msg)?;
     let mut errors: Vec<String> = Vec::new();
 
@@ -87,12 +94,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let selection = select(&rules, &config, &args, &mut errors);
 
-    // One pool for the whole run (reading, rules and rendering); `--jobs`
-    // sizes it. It is the global pool, so rendering code needs no handle.
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build_global()
-        .context("cannot start worker threads")?;
     // Progress on standard error, for long runs on a terminal only; it never
     // mixes with the report (standard output, or --output).
     let progress = if std::io::stderr().is_terminal() {
