@@ -162,6 +162,21 @@ impl<'m> Builder<'m> {
         kind: PolicyKind,
         origin: PolicyOrigin,
     ) -> PolicyId {
+        self.add_keyed_policy(file, pointer, decoded, None, kind, origin)
+    }
+
+    /// [`Builder::add_decoded_policy`]; `text`, when given, is the
+    /// document's own text, which identifies it as well as its canonical
+    /// form and is cheaper to hash.
+    fn add_keyed_policy(
+        &mut self,
+        file: Option<usize>,
+        pointer: &str,
+        decoded: Result<(std::borrow::Cow<'_, Value>, DocumentEncoding), String>,
+        text: Option<&str>,
+        kind: PolicyKind,
+        origin: PolicyOrigin,
+    ) -> PolicyId {
         let source = file.map(|file| SourceRef {
             file,
             pointer: pointer.to_owned(),
@@ -169,7 +184,7 @@ impl<'m> Builder<'m> {
         let id = PolicyId(self.account.policies.len());
         let (document, compiled, encoding) = match decoded {
             Ok((value, encoding)) => {
-                let slot = self.slot(value, kind);
+                let slot = self.slot(value, text, kind);
                 self.waiting.push((id, slot));
                 // Filled in by `compile_all`.
                 (None, placeholder(kind), encoding)
@@ -203,12 +218,20 @@ impl<'m> Builder<'m> {
 
     /// The slot of a distinct document, adding it when new (only then is a
     /// borrowed document copied: most roles share their trust policy).
-    fn slot(&mut self, value: std::borrow::Cow<'_, Value>, kind: PolicyKind) -> usize {
-        let key = (
-            kind,
-            digest(&value, 0x5EED_0001),
-            digest(&value, 0x5EED_0002),
-        );
+    /// With `text`, the key is the digest of that text (equal documents
+    /// written differently are then compiled twice, which costs time, never
+    /// correctness).
+    fn slot(
+        &mut self,
+        value: std::borrow::Cow<'_, Value>,
+        text: Option<&str>,
+        kind: PolicyKind,
+    ) -> usize {
+        let digest = |seed: u64| match text {
+            Some(text) => digest_text(text, seed),
+            None => digest(&value, seed),
+        };
+        let key = (kind, digest(0x5EED_0001), digest(0x5EED_0002));
         let next = self.to_compile.len();
         let slot = *self.compiled.entry(key).or_insert(next);
         if slot == next {
@@ -332,10 +355,14 @@ impl<'m> Builder<'m> {
             Some(single @ Value::Object(_)) if names_principals(single) => PolicyKind::Resource,
             _ => PolicyKind::Identity,
         };
-        let id = self.add_decoded_policy(
+        // The file's text is the document's: hashing it is cheaper than
+        // hashing the canonical form.
+        let text = self.account.sources.get(file).and_then(|s| s.text.clone());
+        let id = self.add_keyed_policy(
             Some(file),
             "",
             Ok((document, DocumentEncoding::Object)),
+            text.as_deref(),
             kind,
             PolicyOrigin::Standalone,
         );
@@ -565,6 +592,19 @@ impl<'m> Builder<'m> {
             });
         }
     }
+}
+
+/// A keyed SipHash digest of a document's own text, marked apart from
+/// [`digest`]'s input so the two can never be confused.
+fn digest_text(text: &str, seed: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
+    hasher.write_u64(seed);
+    hasher.write_u8(0xFF);
+    hasher.write(text.as_bytes());
+    hasher.finish()
 }
 
 /// A keyed SipHash digest of a document's canonical JSON text, written
