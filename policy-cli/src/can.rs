@@ -295,7 +295,7 @@ fn add_from_account(
                 position,
             },
             PolicySource {
-                file: file.path.clone(),
+                file: file.path.to_string(),
                 text: file.read_text().unwrap_or_else(|| Arc::from("")),
                 pointer: source.pointer.clone(),
                 encoding: record.encoding,

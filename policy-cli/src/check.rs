@@ -156,7 +156,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             .find(|s| s.code == f.code && s.resource.is_match(&f.resource))
         {
             Some(s) => {
-                suppressed.push((f.code.to_string(), f.resource.clone(), s.reason.clone()));
+                suppressed.push((f.code.to_string(), f.resource.to_string(), s.reason.clone()));
                 false
             }
             None => true,

@@ -58,7 +58,7 @@ fn source_json(account: &Account, source: Option<&SourceRef>) -> Value {
     let file = account.sources.get(source.file);
     let location = account.locate(source);
     json!({
-        "file": file.map(|f| f.path.as_str()),
+        "file": file.map(|f| &*f.path),
         "pointer": source.pointer,
         "line": location.map(|l| l.line),
         "column": location.map(|l| l.column),

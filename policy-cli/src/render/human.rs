@@ -37,14 +37,14 @@ fn group_of(account: &Account, finding: &Finding) -> (u8, String) {
     if let Some(function) = account.function_for(&finding.resource) {
         return (0, format!("function {}", function.name));
     }
-    if let Some(role) = account.roles.get(&finding.resource) {
+    if let Some(role) = account.roles.get(&*finding.resource) {
         return (1, format!("role {}", role.name));
     }
-    if account.managed_policies.contains_key(&finding.resource) {
+    if account.managed_policies.contains_key(&*finding.resource) {
         return (2, format!("policy {}", finding.resource));
     }
     if finding.resource.starts_with("arn:") {
-        return (2, finding.resource.clone());
+        return (2, finding.resource.to_string());
     }
     (3, format!("file {}", finding.resource))
 }
@@ -67,7 +67,7 @@ impl SourceLines<'_> {
             let text = account
                 .sources
                 .iter()
-                .find(|s| s.path == file)?
+                .find(|s| &*s.path == file)?
                 .read_text()?;
             let starts = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -106,7 +106,7 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
                 f.message
             );
             if let Some(location) = &f.location {
-                let mut at = location.file.clone();
+                let mut at = location.file.to_string();
                 if let (Some(line), Some(column)) = (location.line, location.column) {
                     let _ = write!(at, ":{line}:{column}");
                 }

@@ -126,7 +126,7 @@ impl<'m> Builder<'m> {
             pointer: pointer.to_owned(),
         };
         let (path, location) = match self.account.sources.get(file) {
-            Some(source) => (source.path.clone(), self.account.locate(&place)),
+            Some(source) => (source.path.to_string(), self.account.locate(&place)),
             None => (String::new(), None),
         };
         self.account.problems.push(IngestProblem {

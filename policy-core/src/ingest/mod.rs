@@ -255,7 +255,7 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
             // line and column are found by reading the file again
             // (`lint::complete_locations`).
             builder.account.sources.push(SourceFile {
-                path: file.path,
+                path: Arc::from(file.path),
                 text,
                 kind,
             });

@@ -309,7 +309,7 @@ fn sniffing() {
 fn the_model_keeps_only_small_texts_and_still_locates() {
     let account = ingest(&[fixtures("aws-cli-moto")], &no_embedded);
     for source in &account.sources {
-        let size = std::fs::metadata(&source.path).map_or(0, |m| m.len() as usize);
+        let size = std::fs::metadata(&*source.path).map_or(0, |m| m.len() as usize);
         assert_eq!(
             source.text.is_some(),
             size <= super::KEPT_TEXT_BYTES,
@@ -330,7 +330,7 @@ fn the_model_keeps_only_small_texts_and_still_locates() {
     let source = role.source.as_ref().expect("checked above");
     let file = &account.sources[source.file];
     let one = file.locate(&source.pointer).expect("the role's element");
-    let text = std::fs::read_to_string(&file.path).expect("the fixture");
+    let text = std::fs::read_to_string(&*file.path).expect("the fixture");
     assert_eq!(
         crate::locate::locate(&text, &source.pointer),
         Some(one),

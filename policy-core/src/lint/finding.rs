@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -73,8 +74,8 @@ impl Category {
 /// Where a finding points.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
-    /// The file.
-    pub file: String,
+    /// The file (shared with the model's record of it).
+    pub file: Arc<str>,
     /// JSON pointer of the element in the file.
     pub pointer: String,
     /// 1-based line.
@@ -126,7 +127,7 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         .sources
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.path.as_str(), i))
+        .map(|(i, s)| (&*s.path, i))
         .collect();
     // (file, finding) pairs, grouped by file.
     let mut wanted: Vec<(usize, usize)> = findings
@@ -134,7 +135,7 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         .enumerate()
         .filter_map(|(i, f)| {
             let location = f.location.as_ref().filter(|l| l.line.is_none())?;
-            Some((*file_of.get(location.file.as_str())?, i))
+            Some((*file_of.get(&*location.file)?, i))
         })
         .collect();
     wanted.sort_unstable();
@@ -176,8 +177,9 @@ pub struct Finding {
     pub category: Category,
     /// What is wrong, in one line.
     pub message: String,
-    /// The ARN the finding is about.
-    pub resource: String,
+    /// The ARN the finding is about (or, for a stand-alone policy file, its
+    /// path). Shared: many findings are about the same thing.
+    pub resource: Arc<str>,
     /// Where in the input (boxed, as are the explanations: a large account
     /// has tens of thousands of findings, most of them moved and sorted).
     pub location: Option<Box<Location>>,

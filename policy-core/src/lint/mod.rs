@@ -14,6 +14,7 @@ pub use engine::{run, RuleSelection, RunOutput};
 pub use finding::{complete_locations, Category, Finding, Location, Severity};
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::model::{Function, PolicyRecord, ResourcePolicy, Role};
 
@@ -90,6 +91,43 @@ pub fn builtin_rules() -> Result<Vec<&'static dyn Rule>, String> {
     Ok(rules)
 }
 
+/// Text a finding can hold as a shared string: a `&str` or `String` is
+/// copied once, an `Arc<str>` (a file's path, say) is shared.
+pub trait SharedText {
+    /// The text as a shared string.
+    fn into_shared(self) -> Arc<str>;
+}
+
+impl SharedText for &str {
+    fn into_shared(self) -> Arc<str> {
+        Arc::from(self)
+    }
+}
+
+impl SharedText for &String {
+    fn into_shared(self) -> Arc<str> {
+        Arc::from(self.as_str())
+    }
+}
+
+impl SharedText for String {
+    fn into_shared(self) -> Arc<str> {
+        Arc::from(self)
+    }
+}
+
+impl SharedText for Arc<str> {
+    fn into_shared(self) -> Arc<str> {
+        self
+    }
+}
+
+impl SharedText for &Arc<str> {
+    fn into_shared(self) -> Arc<str> {
+        Arc::clone(self)
+    }
+}
+
 /// Where a rule's findings go. Rules never format output: they state what is
 /// wrong, where, and how to fix it.
 pub struct Findings {
@@ -133,7 +171,7 @@ impl Findings {
     /// Reports a finding about `resource`.
     pub fn report(
         &mut self,
-        resource: impl Into<String>,
+        resource: impl SharedText,
         message: impl Into<String>,
     ) -> &mut Finding {
         self.findings.push(Finding {
@@ -142,7 +180,7 @@ impl Findings {
             severity: self.meta.default_severity,
             category: self.meta.category,
             message: message.into(),
-            resource: resource.into(),
+            resource: resource.into_shared(),
             location: None,
             help: None,
             explanation: None,

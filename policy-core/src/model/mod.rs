@@ -42,8 +42,9 @@ pub struct SourceRef {
 /// One input file.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
-    /// The path as given (or found while walking a folder).
-    pub path: String,
+    /// The path as given (or found while walking a folder); shared with the
+    /// findings that point into the file.
+    pub path: Arc<str>,
     /// The file's text, when it is held in memory. Files read from disk are
     /// not: the model keeps no copy of the input, and the few files a report
     /// points into are read again to find lines and columns.
@@ -58,7 +59,7 @@ impl SourceFile {
     pub fn read_text(&self) -> Option<Arc<str>> {
         match &self.text {
             Some(text) => Some(text.clone()),
-            None => std::fs::read_to_string(&self.path).ok().map(Arc::from),
+            None => std::fs::read_to_string(&*self.path).ok().map(Arc::from),
         }
     }
 
@@ -383,9 +384,7 @@ impl Account {
 
     /// The path of a source file.
     pub fn source_path(&self, source: &SourceRef) -> &str {
-        self.sources
-            .get(source.file)
-            .map_or("", |s| s.path.as_str())
+        self.sources.get(source.file).map_or("", |s| &*s.path)
     }
 
     fn index(&self) -> &AccountIndex {

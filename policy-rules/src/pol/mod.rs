@@ -37,17 +37,23 @@ pub(crate) fn user_policy(policy: &PolicyRecord) -> bool {
 }
 
 /// The ARN a finding about a policy is about.
-pub(crate) fn subject(cx: &policy_core::lint::Context<'_>, policy: &PolicyRecord) -> String {
+pub(crate) fn subject(
+    cx: &policy_core::lint::Context<'_>,
+    policy: &PolicyRecord,
+) -> std::sync::Arc<str> {
     match &policy.origin {
-        PolicyOrigin::Inline { owner, .. } => owner.clone(),
-        PolicyOrigin::CustomerManaged { arn } | PolicyOrigin::AwsManaged { arn, .. } => arn.clone(),
-        PolicyOrigin::Trust { role } => role.clone(),
-        PolicyOrigin::FunctionPolicy { target } => target.clone(),
+        PolicyOrigin::Inline { owner, .. } => owner.as_str().into(),
+        PolicyOrigin::CustomerManaged { arn } | PolicyOrigin::AwsManaged { arn, .. } => {
+            arn.as_str().into()
+        }
+        PolicyOrigin::Trust { role } => role.as_str().into(),
+        PolicyOrigin::FunctionPolicy { target } => target.as_str().into(),
+        // The file's own path, shared with the model and the location.
         PolicyOrigin::Standalone => policy
             .source
             .as_ref()
-            .map(|s| cx.account.source_path(s).to_owned())
-            .unwrap_or_default(),
+            .and_then(|s| cx.account.sources.get(s.file))
+            .map_or_else(|| "".into(), |file| file.path.clone()),
     }
 }
 
