@@ -3,28 +3,77 @@
 
 use std::io::{self, Write};
 
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::json;
 
 use super::Report;
-use policy_core::lint::Severity;
+use policy_core::lint::{Finding, Severity};
 
 pub fn write_document(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let document = json!({
-        "version": 1,
-        "tool": {"name": "rolecall", "version": env!("CARGO_PKG_VERSION")},
-        "summary": {
-            "error": report.count(Severity::Error),
-            "warning": report.count(Severity::Warning),
-            "info": report.count(Severity::Info),
-            "suppressed": report.suppressed.len(),
-        },
-        "findings": report.findings,
-        "suppressed": report.suppressed.iter().map(|(code, resource, reason)| json!({"code": code, "resource": resource, "reason": reason})).collect::<Vec<_>>(),
-        "skipped": report.skipped.iter().map(|(path, reason)| json!({"path": path, "reason": reason})).collect::<Vec<_>>(),
-        "errors": report.errors,
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    serde_json::to_writer_pretty(&mut *out, &Document(report))?;
     out.write_all(b"\n")
+}
+
+/// The report as one JSON document, keys in alphabetical order, written as
+/// it is serialized: only one finding at a time exists as a JSON tree.
+struct Document<'a>(&'a Report<'a>);
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut map = s.serialize_map(Some(7))?;
+        map.serialize_entry("errors", &report.errors)?;
+        map.serialize_entry("findings", &SortedKeys(report.findings))?;
+        map.serialize_entry(
+            "skipped",
+            &report
+                .skipped
+                .iter()
+                .map(|(path, reason)| json!({"path": path, "reason": reason}))
+                .collect::<Vec<_>>(),
+        )?;
+        map.serialize_entry(
+            "summary",
+            &json!({
+                "error": report.count(Severity::Error),
+                "warning": report.count(Severity::Warning),
+                "info": report.count(Severity::Info),
+                "suppressed": report.suppressed.len(),
+            }),
+        )?;
+        map.serialize_entry(
+            "suppressed",
+            &report
+                .suppressed
+                .iter()
+                .map(|(code, resource, reason)| {
+                    json!({"code": code, "resource": resource, "reason": reason})
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        map.serialize_entry(
+            "tool",
+            &json!({"name": "rolecall", "version": env!("CARGO_PKG_VERSION")}),
+        )?;
+        map.serialize_entry("version", &1)?;
+        map.end()
+    }
+}
+
+/// Findings written with their keys in alphabetical order, as the rest of
+/// the document (each goes through a JSON tree of its own, one at a time).
+struct SortedKeys<'a>(&'a [Finding]);
+
+impl Serialize for SortedKeys<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for finding in self.0 {
+            let tree = serde_json::to_value(finding).map_err(serde::ser::Error::custom)?;
+            seq.serialize_element(&tree)?;
+        }
+        seq.end()
+    }
 }
 
 pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
