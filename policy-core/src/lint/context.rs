@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::access::{allow_everything, principal_context};
 use crate::eval::{
-    CompiledPolicy, Decision, Evaluator, PolicyKind, PolicySet, Principal, Request, Response,
-    StatementOutcome,
+    CompiledPolicy, Decision, Evaluator, PolicyKind, PolicySet, Principal, Request, RequestContext,
+    Response, StatementOutcome,
 };
 use crate::model::{describe_origin, Account, Function, PolicyId, SourceRef};
 
@@ -100,11 +100,18 @@ impl<'a> Context<'a> {
         &self,
         role: &crate::model::Role,
     ) -> impl Fn(&RequiredAccess) -> bool + '_ {
-        let subject = self.role_principal(role);
+        let subject = self.role_principal(role).map(|(principal, policies)| {
+            let context = self.request_context(&principal);
+            (principal, policies, context)
+        });
         move |access| {
-            subject.as_ref().is_some_and(|(principal, policies)| {
-                self.decision(principal, policies, access) == Decision::Allow
-            })
+            subject
+                .as_ref()
+                .is_some_and(|(principal, policies, context)| {
+                    self.ask_in(principal, context, policies, access, |request, policies| {
+                        self.evaluator.decide(request, policies)
+                    }) == Decision::Allow
+                })
         }
     }
 
@@ -181,6 +188,14 @@ impl<'a> Context<'a> {
         access: &RequiredAccess,
         answer: impl FnOnce(&Request<'_>, &PolicySet) -> T,
     ) -> T {
+        let context = self.request_context(principal);
+        self.ask_in(principal, &context, policies, access, answer)
+    }
+
+    /// The context AWS derives from `principal`, with the role's ARN (and
+    /// path) when the principal is a session of a role in the dump. The
+    /// same for every question about one principal: build it once.
+    fn request_context(&self, principal: &Principal) -> RequestContext {
         let mut context = principal_context(principal);
         // The execution role's ARN with its path, which the session ARN lacks.
         if let Some(role) = self
@@ -192,12 +207,24 @@ impl<'a> Context<'a> {
                 crate::eval::ContextValue::Single(role.arn.clone()),
             );
         }
+        context
+    }
+
+    /// [`Context::ask`] with the principal's context already built.
+    fn ask_in<T>(
+        &self,
+        principal: &Principal,
+        context: &RequestContext,
+        policies: &PolicySet,
+        access: &RequiredAccess,
+        answer: impl FnOnce(&Request<'_>, &PolicySet) -> T,
+    ) -> T {
         let request = Request {
             principal,
             action: &access.action,
             resource: &access.resource,
             resource_account: None,
-            context: &context,
+            context,
         };
         let resource = self.resource_policies_for(principal, access);
         if resource.is_empty() {
@@ -226,12 +253,17 @@ impl<'a> Context<'a> {
         let Some(parts) = crate::arn::split(&access.resource) else {
             return Vec::new();
         };
-        let action = access.action.to_ascii_lowercase();
-        let trusted_account = if parts[2] == "kms" && action.starts_with("kms:") {
+        let action_starts_with = |prefix: &str| {
+            access
+                .action
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        };
+        let trusted_account = if parts[2] == "kms" && action_starts_with("kms:") {
             parts[4]
         } else if parts[2] == "iam"
             && parts[5].starts_with("role/")
-            && action.starts_with("sts:assumerole")
+            && action_starts_with("sts:assumerole")
         {
             // A role outside the dump: assume it trusts the caller's account.
             principal.account()
@@ -259,6 +291,7 @@ impl<'a> Context<'a> {
         let Some((principal, policies)) = self.execution_role(function) else {
             return Vec::new();
         };
+        let context = self.request_context(&principal);
         let identity_ids = function
             .role
             .as_deref()
@@ -268,10 +301,15 @@ impl<'a> Context<'a> {
             .iter()
             .filter_map(|access| {
                 // Most required access is granted: explain only what is not.
-                if self.decision(&principal, &policies, access) == Decision::Allow {
+                let decision = self.ask_in(&principal, &context, &policies, access, |r, p| {
+                    self.evaluator.decide(r, p)
+                });
+                if decision == Decision::Allow {
                     return None;
                 }
-                let response = self.decide(&principal, &policies, access);
+                let response = self.ask_in(&principal, &context, &policies, access, |r, p| {
+                    self.evaluator.evaluate(r, p)
+                });
                 let denied_by = response.deciding.first().map(|at| {
                     self.describe_statement(
                         at.policy.kind,
