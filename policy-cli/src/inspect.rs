@@ -241,7 +241,7 @@ fn document(account: &Account) -> Value {
             "trust_policy": r.trust_policy.map(|id| policy_json(account, id)),
             "policies": account.identity_policy_ids(&r.arn).into_iter().map(|id| policy_json(account, id)).collect::<Vec<_>>(),
             "permissions_boundary": r.permissions_boundary,
-            "used_by": account.functions.values().filter(|f| f.role.as_deref() == Some(r.arn.as_str())).map(|f| f.arn.as_str()).collect::<Vec<_>>(),
+            "used_by": account.functions_using(&r.arn).into_iter().map(|f| f.arn.as_str()).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "users": account.users.values().map(|u| json!({
             "arn": u.arn,
