@@ -394,6 +394,21 @@ impl<'m> Builder<'m> {
 
     /// Resolves references between files and reports what is missing.
     pub(super) fn finish(mut self) -> Account {
+        // Roles by name, for `get-role-policy` outputs (which name their
+        // role only by name): one pass, not one per output.
+        let mut roles_named: HashMap<String, Vec<String>> = HashMap::new();
+        if self
+            .pending
+            .iter()
+            .any(|p| matches!(p, Pending::RolePolicyByName { .. }))
+        {
+            for role in self.account.roles.values() {
+                roles_named
+                    .entry(role.name.clone())
+                    .or_default()
+                    .push(role.arn.clone());
+            }
+        }
         for pending in std::mem::take(&mut self.pending) {
             match pending {
                 Pending::FunctionPolicy {
@@ -420,14 +435,8 @@ impl<'m> Builder<'m> {
                     policy_name,
                     policy,
                 } => {
-                    let matching: Vec<String> = self
-                        .account
-                        .roles
-                        .values()
-                        .filter(|r| r.name == role_name)
-                        .map(|r| r.arn.clone())
-                        .collect();
-                    match matching.as_slice() {
+                    let matching = roles_named.get(&role_name).map_or(&[][..], Vec::as_slice);
+                    match matching {
                         [arn] => {
                             if let Some(role) = self.account.roles.get_mut(arn) {
                                 role.inline_policies.insert(policy_name.clone(), policy);

@@ -340,3 +340,50 @@ fn the_model_keeps_only_small_texts_and_still_locates() {
     assert!(file.locate_all(&many).iter().all(|l| *l == Some(one)));
     assert_eq!(account.locate(source), Some(one));
 }
+
+#[test]
+fn get_role_policy_outputs_join_their_role_by_name() {
+    let dir = std::env::temp_dir().join(format!("rolecall-role-policy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let role = |name: &str| {
+        serde_json::json!({"Role": {
+            "Path": "/", "RoleName": name, "RoleId": "AROAEXAMPLE",
+            "Arn": format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+            "CreateDate": "2025-01-01T00:00:00Z",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}
+        }})
+    };
+    let role_policy = |role: &str, name: &str| {
+        serde_json::json!({"RoleName": role, "PolicyName": name, "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]
+        }})
+    };
+    let write = |file: &str, value: Value| {
+        std::fs::write(dir.join(file), value.to_string()).expect("written");
+    };
+    write("role-worker.json", role("worker-role"));
+    write("role-other.json", role("other-role"));
+    write("policy-worker.json", role_policy("worker-role", "send"));
+    write("policy-ghost.json", role_policy("ghost-role", "send"));
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    let worker = &account.roles[format!("arn:aws:iam::{ACCOUNT}:role/worker-role").as_str()];
+    let id = worker.inline_policies.get("send").expect("joined by name");
+    assert!(matches!(
+        &account.policy(*id).origin,
+        PolicyOrigin::Inline { owner, name } if owner.ends_with("/worker-role") && name == "send"
+    ));
+    let other = &account.roles[format!("arn:aws:iam::{ACCOUNT}:role/other-role").as_str()];
+    assert!(other.inline_policies.is_empty());
+    assert!(account
+        .unresolved
+        .iter()
+        .any(|u| u.what == "role" && u.name == "ghost-role"));
+    assert_eq!(
+        account.standalone_policies.len(),
+        1,
+        "the ghost's policy, on its own"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
