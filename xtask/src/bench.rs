@@ -126,6 +126,7 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
     println!("\n| functions + roles | input | serde_json floor | check (all cores) | check (1 core) | speed-up | vs floor | peak memory | memory / input | functions/s |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut per_function = Vec::new();
+    let mut peers: Vec<(usize, f64, f64)> = Vec::new();
     for &size in sizes {
         let dir = root()
             .join("target")
@@ -223,8 +224,24 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
             size as f64 / all
         );
         per_function.push((size, all / size as f64));
+        if size <= 10_000 {
+            if let Some(tool) = std::env::var_os("CLOUDSPLAINING") {
+                peers.push((size, all, cloudsplaining(&tool, &dir)?));
+            }
+        }
     }
     println!("\n(output byte-identical across runs and --jobs values: checked)");
+    for (size, ours, theirs) in &peers {
+        println!(
+            "cloudsplaining scan, {size} roles (the authorization details merged into the one file it reads): {theirs:.2} s; rolecall check of the whole account: {ours:.3} s, {:.0}x faster",
+            theirs / ours
+        );
+    }
+    if std::env::var_os("CLOUDSPLAINING").is_none() {
+        println!(
+            "(set CLOUDSPLAINING=/path/to/venv/bin/cloudsplaining to compare with Cloudsplaining)"
+        );
+    }
     // Linear scaling means a steady time per function across sizes.
     if let (Some(fastest), Some(slowest)) = (
         per_function.iter().map(|p| p.1).reduce(f64::min),
@@ -243,6 +260,55 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
     plugin_cost(binary, sizes.iter().copied().max().unwrap_or(1_000))?;
     policy_linting(binary)?;
     Ok(())
+}
+
+/// Seconds Cloudsplaining takes to scan the corpus in `dir`: it reads one
+/// authorization-details file, so the pages are merged first (not timed).
+fn cloudsplaining(tool: &std::ffi::OsStr, dir: &std::path::Path) -> Result<f64> {
+    let mut merged = serde_json::json!({
+        "RoleDetailList": [], "UserDetailList": [], "GroupDetailList": [], "Policies": []
+    });
+    for file in list_files(dir)? {
+        let is_page = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("iam-authorization-details"));
+        if !is_page {
+            continue;
+        }
+        let page: serde_json::Value = serde_json::from_slice(&fs::read(&file)?)?;
+        for key in [
+            "RoleDetailList",
+            "UserDetailList",
+            "GroupDetailList",
+            "Policies",
+        ] {
+            if let (Some(into), Some(from)) = (
+                merged.get_mut(key).and_then(|v| v.as_array_mut()),
+                page.get(key).and_then(|v| v.as_array()),
+            ) {
+                into.extend(from.iter().cloned());
+            }
+        }
+    }
+    let input = dir.with_extension("authorization-details.json");
+    fs::write(&input, serde_json::to_vec(&merged)?)?;
+    let output = dir.with_extension("cloudsplaining");
+    let start = Instant::now();
+    let status = Command::new(tool)
+        .args(["scan", "--skip-open-report", "--input-file"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .context("cannot run cloudsplaining")?;
+    let seconds = start.elapsed().as_secs_f64();
+    if !status.success() {
+        bail!("cloudsplaining failed on `{}`", input.display());
+    }
+    Ok(seconds)
 }
 
 /// `rolecall check --select POL` on 10,000 stand-alone policy files, and —

@@ -393,13 +393,21 @@ pub fn generate(options: &Options) -> Result<usize> {
 }
 
 fn policy_entry(arn: &str, document: &Value) -> Value {
+    // A stable id from the ARN (FNV-1a), as AWS gives each policy one.
+    let id = arn.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     json!({
         "PolicyName": arn.rsplit('/').next().unwrap_or(arn),
+        "PolicyId": format!("ANPA{id:016X}"),
         "Arn": arn,
         "Path": "/",
         "DefaultVersionId": "v1",
         "AttachmentCount": 1,
+        "PermissionsBoundaryUsageCount": 0,
         "IsAttachable": true,
+        "CreateDate": "2025-01-01T00:00:00Z",
+        "UpdateDate": "2025-01-01T00:00:00Z",
         "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": true, "CreateDate": "2025-01-01T00:00:00Z"}]
     })
 }
