@@ -294,6 +294,7 @@ fn cloudsplaining(tool: &std::ffi::OsStr, dir: &std::path::Path) -> Result<f64> 
     let input = dir.with_extension("authorization-details.json");
     fs::write(&input, serde_json::to_vec(&merged)?)?;
     let output = dir.with_extension("cloudsplaining");
+    fs::create_dir_all(&output)?;
     let start = Instant::now();
     let status = Command::new(tool)
         .args(["scan", "--skip-open-report", "--input-file"])
