@@ -88,10 +88,7 @@ impl<'a> Context<'a> {
 
     /// Whether the role may do `access` (with the context AWS derives).
     pub fn role_allows(&self, role: &crate::model::Role, access: &RequiredAccess) -> bool {
-        self.role_principal(role)
-            .is_some_and(|(principal, policies)| {
-                self.decision(&principal, &policies, access) == Decision::Allow
-            })
+        self.role_allows_each(role)(access)
     }
 
     /// [`Context::role_allows`] for many questions about one role: its

@@ -63,11 +63,6 @@ impl SourceFile {
         }
     }
 
-    /// Where the element at `pointer` is in this file.
-    pub fn locate(&self, pointer: &str) -> Option<crate::locate::Location> {
-        crate::locate::locate(&self.read_text()?, pointer)
-    }
-
     /// Where each of `pointers` is in this file, reading it once.
     pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<crate::locate::Location>> {
         let Some(text) = self.read_text() else {
