@@ -214,8 +214,14 @@ proptest! {
         }
         if let Ok(parsed) = PolicyDocument::from_value(&value) {
             // What is written back reads again.
-            let again = PolicyDocument::from_value(&parsed.document.to_json());
+            let canonical = parsed.document.to_json();
+            let again = PolicyDocument::from_value(&canonical);
             prop_assert!(again.is_ok());
+            // The quota check counts the canonical text without writing it.
+            prop_assert_eq!(
+                parsed.document.canonical_chars(),
+                canonical.to_string().chars().count()
+            );
         }
     }
 

@@ -61,7 +61,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
             "--functions" => functions = Some(number(iter.next(), "--functions")?),
             "--seed" => seed = number(iter.next(), "--seed")? as u64,
             other if !other.starts_with('-') && out.is_none() => out = Some(PathBuf::from(other)),
-            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] OUT"),
+            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] OUT, or cargo xtask corpus --policy-files N OUT"),
         }
     }
     let functions = functions.context("give --functions N")?;
@@ -74,6 +74,24 @@ pub fn parse(args: &[String]) -> Result<Options> {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
+    // `--policy-files N OUT`: the stand-alone policy files of the
+    // policy-linting benchmark, without an account.
+    if args.first().map(String::as_str) == Some("--policy-files") {
+        let count: usize = args
+            .get(1)
+            .context("`--policy-files` needs a number")?
+            .replace('_', "")
+            .parse()
+            .context("`--policy-files` needs a number")?;
+        let out = PathBuf::from(args.get(2).context("give the output folder")?);
+        let bytes = policy_files(count, 7, &out)?;
+        eprintln!(
+            "corpus: {count} policy files, {:.1} MiB in `{}`",
+            bytes as f64 / 1048576.0,
+            out.display()
+        );
+        return Ok(());
+    }
     let options = parse(args)?;
     let bytes = generate(&options)?;
     eprintln!(

@@ -386,3 +386,78 @@ fn get_role_policy_outputs_join_their_role_by_name() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Rules on one target share answers about it; a rule asking about another
+/// function or role than the one cached must get that one's answer.
+#[test]
+fn shared_answers_never_leak_to_another_function_or_role() {
+    use crate::lint::{Context, RequiredAccess, Shared};
+    let embedded = |arn: &str| {
+        crate::managed::aws_managed_policies()
+            .ok()
+            .and_then(|set| set.get_by_arn(arn))
+            .map(|p| p.document().clone())
+    };
+    let account = ingest(&[fixtures("aws-cli-moto")], &embedded);
+    let evaluator = Evaluator::new();
+    let options = Value::Null;
+    let plain = Context::new(&account, &evaluator, &options);
+    let required = [
+        RequiredAccess::new(
+            "sqs:ReceiveMessage",
+            format!("arn:aws:sqs:us-east-1:{ACCOUNT}:orders-queue"),
+        ),
+        RequiredAccess::new(
+            "dynamodb:PutItem",
+            format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders"),
+        ),
+        RequiredAccess::new("iam:CreateUser", format!("arn:aws:iam::{ACCOUNT}:user/x")),
+    ];
+    let missing = |cx: &Context<'_>, f: &crate::model::Function| -> Vec<String> {
+        cx.missing_access(f, &required)
+            .into_iter()
+            .map(|m| m.access.action)
+            .collect()
+    };
+    let functions: Vec<_> = account.functions.values().collect();
+    let answers: Vec<Vec<String>> = functions.iter().map(|f| missing(&plain, f)).collect();
+    assert!(
+        answers.windows(2).any(|w| w[0] != w[1]),
+        "the fixture's functions must differ for this test to mean anything: {answers:?}"
+    );
+    let roles: Vec<_> = account.roles.values().collect();
+    for (i, first) in functions.iter().enumerate() {
+        for (j, second) in functions.iter().enumerate() {
+            let shared = Shared::default();
+            let cx = Context::sharing(&account, &evaluator, &options, &shared);
+            assert_eq!(missing(&cx, first), answers[i]);
+            assert_eq!(missing(&cx, second), answers[j]);
+            assert_eq!(missing(&cx, first), answers[i]);
+        }
+    }
+    let probe = &required[0];
+    let allowed: Vec<bool> = roles
+        .iter()
+        .map(|r| plain.role_allows_each(r)(probe))
+        .collect();
+    assert!(
+        allowed.contains(&true) && allowed.contains(&false),
+        "{allowed:?}"
+    );
+    for (i, first) in roles.iter().enumerate() {
+        for (j, second) in roles.iter().enumerate() {
+            let shared = Shared::default();
+            let cx = Context::sharing(&account, &evaluator, &options, &shared);
+            assert_eq!(cx.role_allows_each(first)(probe), allowed[i]);
+            assert_eq!(cx.role_allows_each(second)(probe), allowed[j]);
+            assert_eq!(
+                cx.functions_using(&second.arn).len(),
+                plain.functions_using(&second.arn).len()
+            );
+            assert_eq!(
+                cx.functions_using(&first.arn).len(),
+                plain.functions_using(&first.arn).len()
+            );
+        }
+    }
+}

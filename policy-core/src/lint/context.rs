@@ -1,6 +1,7 @@
 //! What a rule can ask: the model, the evaluator, its options — and the
 //! questions several rules share, answered once here.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -54,6 +55,37 @@ pub struct Context<'a> {
     pub evaluator: &'a Evaluator,
     /// The rule's options from the configuration (`[rules.options.CODE]`), or `Null`.
     pub options: &'a Value,
+    /// Answers every rule run on the same target asks for, kept for the
+    /// next rule (the engine gives one per target).
+    shared: Option<&'a Shared<'a>>,
+}
+
+/// A principal ready for questions: who it is, its policies, and the
+/// request context AWS derives from it.
+struct Subject {
+    principal: Principal,
+    policies: PolicySet,
+    context: RequestContext,
+}
+
+/// One cached answer, valid for the entity whose address is its key: a rule
+/// may ask about another function or role than the target, and then gets a
+/// fresh answer.
+type Cached<T> = OnceCell<(usize, T)>;
+
+/// What the rules run on one target share: the first rule that asks about
+/// the target's execution role, or the functions using a role, computes
+/// the answer; the others reuse it.
+#[derive(Default)]
+pub struct Shared<'a> {
+    execution_role: Cached<Option<Subject>>,
+    role: Cached<Option<Subject>>,
+    functions_using: Cached<Vec<&'a Function>>,
+}
+
+/// The address of what an answer is about, its cache key.
+fn address<T>(of: &T) -> usize {
+    std::ptr::from_ref(of) as usize
 }
 
 impl<'a> Context<'a> {
@@ -63,6 +95,53 @@ impl<'a> Context<'a> {
             account,
             evaluator,
             options,
+            shared: None,
+        }
+    }
+
+    /// A context whose answers about the target are shared with the other
+    /// rules run on it.
+    pub(crate) fn sharing(
+        account: &'a Account,
+        evaluator: &'a Evaluator,
+        options: &'a Value,
+        shared: &'a Shared<'a>,
+    ) -> Self {
+        Context {
+            account,
+            evaluator,
+            options,
+            shared: Some(shared),
+        }
+    }
+
+    /// `compute`'s answer about `key`, from the shared cell when it holds
+    /// the answer about `key` (or is empty, and then keeps it).
+    fn cached<T: 'a, R>(
+        &self,
+        cell: impl Fn(&'a Shared<'a>) -> &'a Cached<T>,
+        key: usize,
+        compute: impl FnOnce() -> T,
+        read: impl FnOnce(&T) -> R,
+    ) -> R {
+        match self.shared.map(cell) {
+            Some(cell) => {
+                let mut compute = Some(compute);
+                let (at, value) = cell.get_or_init(|| {
+                    let compute = compute.take().expect("called once");
+                    (key, compute())
+                });
+                match compute {
+                    // Filled now, or earlier for the same entity.
+                    None => read(value),
+                    Some(compute) if *at == key => {
+                        drop(compute);
+                        read(value)
+                    }
+                    Some(compute) => read(&compute()),
+                }
+            }
+            None => read(&compute()),
         }
     }
 
@@ -70,14 +149,36 @@ impl<'a> Context<'a> {
     /// session named after the function — with the role's policies, or
     /// `None` when the role is not in the dump.
     pub fn execution_role(&self, function: &Function) -> Option<(Principal, PolicySet)> {
-        let role_arn = function.role.as_deref()?;
-        let role = self.account.roles.get(role_arn)?;
-        let session = format!(
-            "arn:aws:sts::{}:assumed-role/{}/{}",
-            role.account, role.name, function.name
-        );
-        let principal = Principal::parse(&session).ok()?;
-        Some((principal, self.account.principal_policies(role_arn)))
+        self.with_execution_role(function, |subject| {
+            subject.map(|s| (s.principal.clone(), s.policies.clone()))
+        })
+    }
+
+    fn with_execution_role<R>(
+        &self,
+        function: &Function,
+        read: impl FnOnce(Option<&Subject>) -> R,
+    ) -> R {
+        self.cached(
+            |shared| &shared.execution_role,
+            address(function),
+            || {
+                let role_arn = function.role.as_deref()?;
+                let role = self.account.roles.get(role_arn)?;
+                let session = format!(
+                    "arn:aws:sts::{}:assumed-role/{}/{}",
+                    role.account, role.name, function.name
+                );
+                let principal = Principal::parse(&session).ok()?;
+                let context = self.request_context(&principal);
+                Some(Subject {
+                    principal,
+                    policies: self.account.principal_policies(role_arn),
+                    context,
+                })
+            },
+            |subject| read(subject.as_ref()),
+        )
     }
 
     /// A role as a principal (standing for its sessions) with its policies.
@@ -92,29 +193,59 @@ impl<'a> Context<'a> {
     }
 
     /// [`Context::role_allows`] for many questions about one role: its
-    /// principal and policies are looked up once.
-    pub fn role_allows_each(
-        &self,
+    /// principal and policies are looked up once (and once for every rule
+    /// run on the role).
+    pub fn role_allows_each<'s>(
+        &'s self,
         role: &crate::model::Role,
-    ) -> impl Fn(&RequiredAccess) -> bool + '_ {
-        let subject = self.role_principal(role).map(|(principal, policies)| {
-            let context = self.request_context(&principal);
-            (principal, policies, context)
+    ) -> impl Fn(&RequiredAccess) -> bool + use<'s, 'a> {
+        let key = address(role);
+        let compute = move || {
+            self.role_principal(role).map(|(principal, policies)| {
+                let context = self.request_context(&principal);
+                Subject {
+                    principal,
+                    policies,
+                    context,
+                }
+            })
+        };
+        // The shared answer when there is one for this role; else this
+        // closure's own.
+        let shared: Option<&'s Option<Subject>> = self.shared.and_then(|shared| {
+            let (at, subject) = shared.role.get_or_init(|| (key, compute()));
+            (*at == key).then_some(subject)
         });
+        let own = if shared.is_none() { compute() } else { None };
         move |access| {
-            subject
-                .as_ref()
-                .is_some_and(|(principal, policies, context)| {
-                    self.ask_in(principal, context, policies, access, |request, policies| {
-                        self.evaluator.decide(request, policies)
-                    }) == Decision::Allow
-                })
+            let subject = match shared {
+                Some(subject) => subject.as_ref(),
+                None => own.as_ref(),
+            };
+            subject.is_some_and(|s| {
+                self.ask_in(
+                    &s.principal,
+                    &s.context,
+                    &s.policies,
+                    access,
+                    |request, policies| self.evaluator.decide(request, policies),
+                ) == Decision::Allow
+            })
         }
     }
 
     /// The functions whose execution role is `role_arn`.
     pub fn functions_using(&self, role_arn: &str) -> Vec<&'a Function> {
-        self.account.functions_using(role_arn)
+        let key = match self.account.roles.get(role_arn) {
+            Some(role) => address(&**role),
+            None => return self.account.functions_using(role_arn),
+        };
+        self.cached(
+            |shared| &shared.functions_using,
+            key,
+            || self.account.functions_using(role_arn),
+            Vec::clone,
+        )
     }
 
     /// Asks the resource policy `policy` whether `principal` may do `action`
@@ -129,6 +260,37 @@ impl<'a> Context<'a> {
         target: &str,
         context: &[(&str, &str)],
     ) -> Option<Response> {
+        self.ask_resource_policy_with(policy, principal, action, target, context, |r, p| {
+            self.evaluator.evaluate(r, p)
+        })
+    }
+
+    /// Whether the resource policy `policy` lets `principal` do `action` on
+    /// `target` ([`Context::ask_resource_policy`] without the explanation:
+    /// the evaluator's allocation-free path). An unreadable principal is
+    /// let in by nothing.
+    pub fn resource_policy_allows(
+        &self,
+        policy: PolicyId,
+        principal: &str,
+        action: &str,
+        target: &str,
+        context: &[(&str, &str)],
+    ) -> bool {
+        self.ask_resource_policy_with(policy, principal, action, target, context, |r, p| {
+            self.evaluator.decide(r, p)
+        }) == Some(Decision::Allow)
+    }
+
+    fn ask_resource_policy_with<T>(
+        &self,
+        policy: PolicyId,
+        principal: &str,
+        action: &str,
+        target: &str,
+        context: &[(&str, &str)],
+        answer: impl FnOnce(&Request<'_>, &PolicySet) -> T,
+    ) -> Option<T> {
         let principal = Principal::parse(principal).ok()?;
         let mut request_context = principal_context(&principal);
         for (key, value) in context {
@@ -146,7 +308,7 @@ impl<'a> Context<'a> {
             resource_account: None,
             context: &request_context,
         };
-        Some(self.evaluator.evaluate(&request, &policies))
+        Some(answer(&request, &policies))
     }
 
     /// Asks whether `principal` may do `access` under `policies`, with the
@@ -285,44 +447,53 @@ impl<'a> Context<'a> {
     /// The permissions in `required` that the function's execution role
     /// lacks; empty when it has them all or when the role is not in the dump.
     pub fn missing_access(&self, function: &Function, required: &[RequiredAccess]) -> Vec<Missing> {
-        let Some((principal, policies)) = self.execution_role(function) else {
-            return Vec::new();
-        };
-        let context = self.request_context(&principal);
-        let identity_ids = function
-            .role
-            .as_deref()
-            .map(|arn| self.account.identity_policy_ids(arn))
-            .unwrap_or_default();
-        required
-            .iter()
-            .filter_map(|access| {
-                // Most required access is granted: explain only what is not.
-                let decision = self.ask_in(&principal, &context, &policies, access, |r, p| {
-                    self.evaluator.decide(r, p)
-                });
-                if decision == Decision::Allow {
-                    return None;
-                }
-                let response = self.ask_in(&principal, &context, &policies, access, |r, p| {
-                    self.evaluator.evaluate(r, p)
-                });
-                let denied_by = response.deciding.first().map(|at| {
-                    self.describe_statement(
-                        at.policy.kind,
-                        &identity_ids,
-                        at.policy.position,
-                        at.statement,
-                    )
-                });
-                Some(Missing {
-                    access: access.clone(),
-                    decision: response.decision,
-                    denied_by,
-                    response,
+        self.with_execution_role(function, |subject| {
+            let Some(Subject {
+                principal,
+                policies,
+                context,
+            }) = subject
+            else {
+                return Vec::new();
+            };
+            let mut identity_ids: Option<Vec<PolicyId>> = None;
+            required
+                .iter()
+                .filter_map(|access| {
+                    // Most required access is granted: explain only what is not.
+                    let decision = self.ask_in(principal, context, policies, access, |r, p| {
+                        self.evaluator.decide(r, p)
+                    });
+                    if decision == Decision::Allow {
+                        return None;
+                    }
+                    let response = self.ask_in(principal, context, policies, access, |r, p| {
+                        self.evaluator.evaluate(r, p)
+                    });
+                    let identity_ids = identity_ids.get_or_insert_with(|| {
+                        function
+                            .role
+                            .as_deref()
+                            .map(|arn| self.account.identity_policy_ids(arn))
+                            .unwrap_or_default()
+                    });
+                    let denied_by = response.deciding.first().map(|at| {
+                        self.describe_statement(
+                            at.policy.kind,
+                            identity_ids,
+                            at.policy.position,
+                            at.statement,
+                        )
+                    });
+                    Some(Missing {
+                        access: access.clone(),
+                        decision: response.decision,
+                        denied_by,
+                        response,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Whether an Allow statement for the action exists that failed only on

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::{Context, Finding, Findings, Rule, RuleError, Severity};
+use super::{Context, Finding, Findings, Rule, RuleError, Severity, Shared};
 use crate::eval::Evaluator;
 use crate::model::Account;
 
@@ -63,7 +63,7 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     targets.extend(account.policies.iter().map(Target::Policy));
     targets.push(Target::Account);
     let null = Value::Null;
-    let contexts: Vec<(&'static dyn Rule, Context<'_>, Cow<'static, str>)> = selection
+    let rules: Vec<(&'static dyn Rule, &Value, Cow<'static, str>)> = selection
         .rules
         .iter()
         .map(|rule| {
@@ -73,7 +73,7 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
                 Some(plugin) => Cow::Owned(plugin.clone()),
                 None => Cow::Borrowed("builtin"),
             };
-            (*rule, Context::new(account, &evaluator, options), source)
+            (*rule, options, source)
         })
         .collect();
     // Parallel over targets × rules: large accounts have many more targets
@@ -96,7 +96,11 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
                     }
                     None => Vec::new(),
                 };
-                for (rule, cx, source) in &contexts {
+                // Rules on one target ask much the same (its execution
+                // role, the functions using it): answered once for all.
+                let shared = Shared::default();
+                for (rule, options, source) in &rules {
+                    let cx = &Context::sharing(account, &evaluator, options, &shared);
                     let mut out = Findings::appending_to(
                         rule.meta(),
                         source.clone(),

@@ -8,7 +8,7 @@ mod engine;
 mod finding;
 
 pub use context::{
-    describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess,
+    describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess, Shared,
 };
 pub use engine::{run, RuleSelection, RunOutput};
 pub use finding::{complete_locations, Category, Finding, Location, Severity};
@@ -207,12 +207,17 @@ impl Findings {
 
     /// The findings and the errors.
     pub fn into_parts(self) -> (Vec<Finding>, Vec<RuleError>) {
-        let code = self.meta.code.to_owned();
+        // The engine calls this once per rule and target, and almost never
+        // with errors: allocate nothing then.
+        if self.errors.is_empty() {
+            return (self.findings, Vec::new());
+        }
+        let code = self.meta.code;
         let errors = self
             .errors
             .into_iter()
             .map(|message| RuleError {
-                rule: code.clone(),
+                rule: code.to_owned(),
                 message,
             })
             .collect();

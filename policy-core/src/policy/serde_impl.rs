@@ -50,6 +50,148 @@ impl PolicyDocument {
     }
 }
 
+impl PolicyDocument {
+    /// The number of characters of [`PolicyDocument::to_json`] written
+    /// without white space — what IAM counts against its size quotas —
+    /// counted without building the text or its tree.
+    pub fn canonical_chars(&self) -> usize {
+        let mut members = Members::default();
+        match self.version {
+            PolicyVersion::V2012_10_17 | PolicyVersion::V2008_10_17 => {
+                members.member("Version", string_chars("2012-10-17"));
+            }
+            PolicyVersion::Unspecified => {}
+        }
+        if let Some(id) = &self.id {
+            members.member("Id", string_chars(id));
+        }
+        let statements: Vec<usize> = self.statements.iter().map(statement_chars).collect();
+        members.member("Statement", array_chars(statements));
+        members.close()
+    }
+}
+
+/// Characters of a JSON object being counted: `{`, `"key":value` members
+/// separated by commas, `}`.
+#[derive(Default)]
+struct Members {
+    chars: usize,
+    count: usize,
+}
+
+impl Members {
+    fn member(&mut self, key: &str, value_chars: usize) {
+        self.chars += string_chars(key) + 1 + value_chars;
+        self.count += 1;
+    }
+    fn close(self) -> usize {
+        2 + self.chars + self.count.saturating_sub(1)
+    }
+}
+
+/// Characters of a JSON array of values of the given lengths.
+fn array_chars(items: impl IntoIterator<Item = usize>) -> usize {
+    let (sum, count) = items
+        .into_iter()
+        .fold((0, 0), |(sum, count), chars| (sum + chars, count + 1));
+    2 + sum + if count > 0 { count - 1 } else { 0 }
+}
+
+/// Characters of a string written as JSON (quotes and escapes included).
+fn string_chars(text: &str) -> usize {
+    struct Counting(usize);
+    impl std::io::Write for Counting {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            // Characters, not bytes: UTF-8 continuation bytes do not count.
+            self.0 += bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counting = Counting(0);
+    // Writing into a counter cannot fail.
+    let _ = serde_json::to_writer(&mut counting, text);
+    counting.0
+}
+
+fn strings_chars(values: &[String]) -> usize {
+    array_chars(values.iter().map(|v| string_chars(v)))
+}
+
+/// [`statement_json`]'s length, member by member (the order of members
+/// does not change the length; a repeated key keeps one value, as there).
+fn statement_chars(statement: &Statement) -> usize {
+    let mut members = Members::default();
+    if let Some(sid) = &statement.sid {
+        members.member("Sid", string_chars(sid));
+    }
+    members.member("Effect", string_chars(&statement.effect.to_string()));
+    if let Some(principal) = &statement.principal {
+        let key = if principal.negated {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        };
+        let value = match &principal.principals {
+            Principals::Everyone => string_chars("*"),
+            Principals::Entries(entries) => {
+                let mut by_kind: std::collections::BTreeMap<&str, Vec<usize>> =
+                    std::collections::BTreeMap::new();
+                for entry in entries {
+                    by_kind
+                        .entry(entry.kind.key())
+                        .or_default()
+                        .push(string_chars(&entry.value));
+                }
+                let mut kinds = Members::default();
+                for (kind, values) in by_kind {
+                    kinds.member(kind, array_chars(values));
+                }
+                kinds.close()
+            }
+        };
+        members.member(key, value);
+    }
+    let action = if statement.action.negated {
+        "NotAction"
+    } else {
+        "Action"
+    };
+    members.member(action, strings_chars(&statement.action.values));
+    if let Some(resource) = &statement.resource {
+        let key = if resource.negated {
+            "NotResource"
+        } else {
+            "Resource"
+        };
+        members.member(key, strings_chars(&resource.values));
+    }
+    if !statement.conditions.is_empty() {
+        let mut block: std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<&str, &[String]>,
+        > = std::collections::BTreeMap::new();
+        for condition in &statement.conditions {
+            block
+                .entry(condition.operator.to_string())
+                .or_default()
+                .insert(&condition.key, &condition.values);
+        }
+        let mut operators = Members::default();
+        for (operator, keys) in &block {
+            let mut entries = Members::default();
+            for (key, values) in keys {
+                entries.member(key, strings_chars(values));
+            }
+            operators.member(operator, entries.close());
+        }
+        members.member("Condition", operators.close());
+    }
+    members.close()
+}
+
 fn statement_json(statement: &Statement) -> Value {
     let mut map = Map::new();
     if let Some(sid) = &statement.sid {
@@ -128,6 +270,27 @@ mod tests {
         assert_eq!(canonical, expected);
         let again: PolicyDocument = serde_json::from_value(canonical.clone()).unwrap();
         assert_eq!(serde_json::to_value(&again).unwrap(), canonical);
+    }
+
+    #[test]
+    fn canonical_chars_counts_the_canonical_text() {
+        for text in [
+            r#"{"Statement":[]}"#,
+            r#"{"Version":"2008-10-17","Id":"x\"y","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::444455556666:root"],"Service":"s3.amazonaws.com"},
+                "NotAction":["s3:*","kms:Décrypt"],"NotResource":"arn:aws:s3:::b/*\u0001","Condition":{"Bool":{"aws:SecureTransport":false},
+                "StringEquals":{"aws:PrincipalTag/ü":["x","y"],"aws:username":"z"},"stringequals":{"aws:username":"again"}}},
+                {"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"}]}"#,
+        ] {
+            let document = PolicyDocument::from_value(&serde_json::from_str(text).unwrap())
+                .unwrap()
+                .document;
+            assert_eq!(
+                document.canonical_chars(),
+                document.to_json().to_string().chars().count(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

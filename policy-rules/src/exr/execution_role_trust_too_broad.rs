@@ -1,5 +1,4 @@
 use policy_core::declare_rule;
-use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::Role;
 use policy_core::policy::{Effect, PrincipalKind, Principals};
@@ -87,8 +86,7 @@ impl Rule for ExecutionRoleTrustTooBroad {
         let others: Vec<String> = candidates
             .into_iter()
             .filter(|(_, principal)| {
-                cx.ask_resource_policy(trust, principal, "sts:AssumeRole", &role.arn, &[])
-                    .is_some_and(|r| r.decision == Decision::Allow)
+                cx.resource_policy_allows(trust, principal, "sts:AssumeRole", &role.arn, &[])
             })
             .map(|(label, _)| label)
             .collect();

@@ -52,7 +52,7 @@ impl Rule for PolicyTooLarge {
             _ => return,
         };
         // The canonical form has no white space; it is what IAM counts.
-        let size = document.to_json().to_string().chars().count();
+        let size = document.canonical_chars();
         if size <= quota {
             return;
         }

@@ -1,5 +1,4 @@
 use policy_core::declare_rule;
-use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 use policy_core::policy::PrincipalKind;
@@ -75,15 +74,13 @@ impl Rule for CrossAccountInvoke {
                 } else {
                     format!("arn:aws:iam::{account}:root")
                 };
-                let allowed = cx
-                    .ask_resource_policy(
-                        policy.policy,
-                        &principal,
-                        "lambda:InvokeFunction",
-                        &policy.target,
-                        &[],
-                    )
-                    .is_some_and(|r| r.decision == Decision::Allow);
+                let allowed = cx.resource_policy_allows(
+                    policy.policy,
+                    &principal,
+                    "lambda:InvokeFunction",
+                    &policy.target,
+                    &[],
+                );
                 if allowed {
                     out.report(&policy.target, format!("account {account} can invoke `{}`", function.name))
                         .at(location.clone())

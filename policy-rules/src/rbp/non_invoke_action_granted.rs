@@ -1,5 +1,4 @@
 use policy_core::declare_rule;
-use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 use policy_core::policy::PrincipalKind;
@@ -84,8 +83,13 @@ impl Rule for NonInvokeActionGranted {
                 .iter()
                 .copied()
                 .filter(|action| {
-                    cx.ask_resource_policy(policy.policy, &principal, action, &policy.target, &[])
-                        .is_some_and(|r| r.decision == Decision::Allow)
+                    cx.resource_policy_allows(
+                        policy.policy,
+                        &principal,
+                        action,
+                        &policy.target,
+                        &[],
+                    )
                 })
                 .collect();
             if granted.is_empty() {

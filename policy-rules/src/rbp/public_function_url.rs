@@ -1,5 +1,4 @@
 use policy_core::declare_rule;
-use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 
@@ -48,15 +47,13 @@ impl Rule for PublicFunctionUrl {
             return;
         };
         let context = [("lambda:FunctionUrlAuthType", "NONE")];
-        let open = cx
-            .ask_resource_policy(
-                policy.policy,
-                "anonymous",
-                "lambda:InvokeFunctionUrl",
-                &policy.target,
-                &context,
-            )
-            .is_some_and(|r| r.decision == Decision::Allow);
+        let open = cx.resource_policy_allows(
+            policy.policy,
+            "anonymous",
+            "lambda:InvokeFunctionUrl",
+            &policy.target,
+            &context,
+        );
         if open {
             out.report(
                 &policy.target,
