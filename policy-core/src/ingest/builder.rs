@@ -227,11 +227,11 @@ impl<'m> Builder<'m> {
         text: Option<&str>,
         kind: PolicyKind,
     ) -> usize {
-        let digest = |seed: u64| match text {
-            Some(text) => digest_text(text, seed),
-            None => digest(&value, seed),
+        let (first, second) = match text {
+            Some(text) => digest_text(text),
+            None => digest(&value),
         };
-        let key = (kind, digest(0x5EED_0001), digest(0x5EED_0002));
+        let key = (kind, first, second);
         let next = self.to_compile.len();
         let slot = *self.compiled.entry(key).or_insert(next);
         if slot == next {
@@ -603,40 +603,58 @@ impl<'m> Builder<'m> {
     }
 }
 
-/// A keyed SipHash digest of a document's own text, marked apart from
-/// [`digest`]'s input so the two can never be confused.
-fn digest_text(text: &str, seed: u64) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher =
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+/// Two independently keyed SipHash hashers fed the same bytes: a
+/// collision needs both digests to collide.
+struct TwoDigests<H>(H, H);
+
+impl TwoDigests<std::collections::hash_map::DefaultHasher> {
+    fn new() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        let keyed = |seed: u64| {
+            let mut hasher = std::hash::BuildHasherDefault::<
+                std::collections::hash_map::DefaultHasher,
+            >::default()
             .build_hasher();
-    hasher.write_u64(seed);
-    hasher.write_u8(0xFF);
-    hasher.write(text.as_bytes());
-    hasher.finish()
+            hasher.write_u64(seed);
+            hasher
+        };
+        TwoDigests(keyed(0x5EED_0001), keyed(0x5EED_0002))
+    }
 }
 
-/// A keyed SipHash digest of a document's canonical JSON text, written
-/// into the hasher as it is produced (no copy of the text). Two
-/// independently keyed digests make a collision need both to collide.
-fn digest(value: &Value, seed: u64) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    struct Hashing<H: Hasher>(H);
-    impl<H: Hasher> std::io::Write for Hashing<H> {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+impl<H: std::hash::Hasher> TwoDigests<H> {
+    fn finish(&self) -> (u64, u64) {
+        (self.0.finish(), self.1.finish())
     }
-    let mut hashing = Hashing(
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .build_hasher(),
-    );
-    hashing.0.write_u64(seed);
-    // Writing into a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut hashing, value);
-    hashing.0.finish()
+}
+
+impl<H: std::hash::Hasher> std::io::Write for TwoDigests<H> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        self.1.write(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The digests of a document's own text, marked apart from [`digest`]'s
+/// input so the two can never be confused.
+fn digest_text(text: &str) -> (u64, u64) {
+    use std::io::Write;
+    let mut digests = TwoDigests::new();
+    // Writing into hashers cannot fail.
+    let _ = digests.write_all(&[0xFF]);
+    let _ = digests.write_all(text.as_bytes());
+    digests.finish()
+}
+
+/// The digests of a document's canonical JSON text, written into the
+/// hashers as it is produced (no copy of the text), once for both.
+fn digest(value: &Value) -> (u64, u64) {
+    let mut digests = TwoDigests::new();
+    // Writing into hashers cannot fail.
+    let _ = serde_json::to_writer(&mut digests, value);
+    digests.finish()
 }
