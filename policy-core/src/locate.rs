@@ -150,6 +150,202 @@ pub fn locate(text: &str, pointer: &str) -> Option<Location> {
     ))
 }
 
+/// Where each of `pointers` lands in `text`: the answers [`locate`] gives
+/// one by one, found in a single walk of the text that descends only into
+/// the members the pointers name and stops once all are found. Lines and
+/// columns come from one more pass over the text, in offset order.
+pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Option<Location>> {
+    let mut trie = PointerTrie::default();
+    let mut found: Vec<Option<usize>> = vec![None; pointers.len()];
+    // Tokens two pointers spell differently but that name the same array
+    // item (`/1`, `/01`) would need the item walked twice: those pointers,
+    // rare, are located one by one.
+    let mut alone: Vec<usize> = Vec::new();
+    for (i, pointer) in pointers.iter().enumerate() {
+        match pointer.strip_prefix('/') {
+            _ if pointer.is_empty() => trie.nodes[0].wanted.push(i),
+            Some(rest) if !trie.insert(rest.split('/').map(unescape_token), i) => alone.push(i),
+            // Added, or not a pointer (found nowhere, as with `locate`).
+            _ => {}
+        }
+    }
+    let mut walker = Walker {
+        bytes: text.as_bytes(),
+        pos: 0,
+        member_start: None,
+    };
+    walker.skip_ws();
+    let mut remaining = trie.wanted_count();
+    // A walk cut short by broken JSON leaves the rest unfound, as `locate`
+    // would: it walks the same text up to each element.
+    let start = walker.pos;
+    let _ = trie.walk(0, &mut walker, start, &mut found, &mut remaining);
+    let mut locations = lines_and_columns(text, &found);
+    for i in alone {
+        locations[i] = locate(text, pointers[i]);
+    }
+    locations
+}
+
+/// The line and column of each offset, in one pass over the text.
+fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Location>> {
+    let mut order: Vec<(usize, usize)> = offsets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, offset)| Some(((*offset)?.min(text.len()), i)))
+        .collect();
+    order.sort_unstable();
+    let mut locations = vec![None; offsets.len()];
+    let bytes = text.as_bytes();
+    let (mut line, mut line_start, mut scanned) = (1, 0, 0);
+    for (offset, i) in order {
+        for (at, byte) in bytes.iter().enumerate().take(offset).skip(scanned) {
+            if *byte == b'\n' {
+                line += 1;
+                line_start = at + 1;
+            }
+        }
+        scanned = scanned.max(offset);
+        let column = text
+            .get(line_start..offset)
+            .map_or(offset - line_start, |s| s.chars().count())
+            + 1;
+        locations[i] = Some(Location {
+            line,
+            column,
+            offset,
+        });
+    }
+    locations
+}
+
+/// The pointers to find, as a tree of their tokens.
+struct PointerTrie<'p> {
+    nodes: Vec<TrieNode<'p>>,
+}
+
+#[derive(Default)]
+struct TrieNode<'p> {
+    /// (token, the token read as an array index, child node, whether it
+    /// was found already: an object's first member of a name counts).
+    children: Vec<(std::borrow::Cow<'p, str>, Option<usize>, usize, bool)>,
+    /// The pointers that end here.
+    wanted: Vec<usize>,
+}
+
+impl Default for PointerTrie<'_> {
+    fn default() -> Self {
+        PointerTrie {
+            nodes: vec![TrieNode::default()],
+        }
+    }
+}
+
+impl<'p> PointerTrie<'p> {
+    /// Adds pointer number `i`; `false` when one of its tokens names the
+    /// same array item as a sibling spelled differently.
+    fn insert(
+        &mut self,
+        tokens: impl Iterator<Item = std::borrow::Cow<'p, str>>,
+        i: usize,
+    ) -> bool {
+        let mut node = 0;
+        for token in tokens {
+            let index = token.parse::<usize>().ok();
+            let siblings = &self.nodes[node].children;
+            if let Some(&(_, _, child, _)) = siblings.iter().find(|c| c.0 == token) {
+                node = child;
+                continue;
+            }
+            if index.is_some() && siblings.iter().any(|c| c.1 == index) {
+                return false;
+            }
+            let child = self.nodes.len();
+            self.nodes.push(TrieNode::default());
+            self.nodes[node].children.push((token, index, child, false));
+            node = child;
+        }
+        self.nodes[node].wanted.push(i);
+        true
+    }
+
+    fn wanted_count(&self) -> usize {
+        self.nodes.iter().map(|n| n.wanted.len()).sum()
+    }
+
+    /// Records where node `node`'s pointers land (`at`: where its element
+    /// starts), then walks its value at `walker.pos` for its children.
+    /// Returns `None` on broken JSON; leaves the walker after the value,
+    /// or anywhere once nothing remains to be found.
+    fn walk(
+        &mut self,
+        node: usize,
+        walker: &mut Walker<'_>,
+        at: usize,
+        found: &mut [Option<usize>],
+        remaining: &mut usize,
+    ) -> Option<()> {
+        for &i in &self.nodes[node].wanted {
+            found[i] = Some(at);
+            *remaining -= 1;
+        }
+        if *remaining == 0 {
+            return Some(());
+        }
+        if self.nodes[node].children.is_empty() {
+            return walker.skip_value();
+        }
+        walker.skip_ws();
+        let object = match walker.peek()? {
+            b'{' => true,
+            b'[' => false,
+            _ => return walker.skip_value(),
+        };
+        walker.pos += 1;
+        let mut index = 0usize;
+        loop {
+            walker.skip_ws();
+            if matches!(walker.peek()?, b'}' | b']') {
+                walker.pos += 1;
+                return Some(());
+            }
+            let member_start = walker.pos;
+            let child = if object {
+                let key = walker.string()?;
+                walker.expect(b':')?;
+                self.nodes[node]
+                    .children
+                    .iter_mut()
+                    .find(|c| !c.3 && c.0 == key)
+            } else {
+                self.nodes[node]
+                    .children
+                    .iter_mut()
+                    .find(|c| !c.3 && c.1 == Some(index))
+            };
+            index += 1;
+            walker.skip_ws();
+            match child {
+                Some(child) => {
+                    child.3 = true;
+                    let (child, at) = (child.2, if object { member_start } else { walker.pos });
+                    self.walk(child, walker, at, found, remaining)?;
+                    if *remaining == 0 {
+                        return Some(());
+                    }
+                }
+                None => walker.skip_value()?,
+            }
+            walker.skip_ws();
+            match walker.peek()? {
+                b',' => walker.pos += 1,
+                b'}' | b']' => {}
+                _ => return None,
+            }
+        }
+    }
+}
+
 /// A JSON pointer token with `~1` and `~0` read as `/` and `~` (copied
 /// only when it has them).
 fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
@@ -402,6 +598,52 @@ mod tests {
                 locate(text, pointer),
                 "{pointer}"
             );
+        }
+    }
+
+    #[test]
+    fn one_walk_finds_what_each_look_up_finds() {
+        let texts = [
+            DOC,
+            "[\n {\"a\": 1},\n {\"b\": [true, \"é\", {\"c\": null}]}\n]",
+            r#"{"a/b": {"c~d": 1}, "a": 2, "a": {"x": 3}, "l": [0, 1, 2]}"#,
+            r#"{"Statement": [{"Action": "x"}, {"Action": ["y", "#,
+        ];
+        let pointers = [
+            "",
+            "/Version",
+            "/Statement",
+            "/Statement/0",
+            "/Statement/1/Effect",
+            "/Statement/1/Action/2",
+            "/Statement/1/Action/1/x/1",
+            "/Statement/1/Action/01",
+            "/Statement/1/Action/1",
+            "/Nope",
+            "/Statement/9",
+            "/0",
+            "/1/b",
+            "/1/b/2/c",
+            "/0/a",
+            "/2",
+            "/a~1b/c~0d",
+            "/a",
+            "/a/x",
+            "/l/2",
+            "/l/02",
+            "not a pointer",
+            "/Statement/1/Action/0",
+            "/Statement/0/Action",
+        ];
+        for text in texts {
+            let all = locate_all(text, &pointers);
+            for (pointer, found) in pointers.iter().zip(&all) {
+                assert_eq!(*found, locate(text, pointer), "{pointer} in {text}");
+            }
+            // And each alone, in any order.
+            for pointer in pointers.iter().rev() {
+                assert_eq!(locate_all(text, &[pointer]), [locate(text, pointer)]);
+            }
         }
     }
 

@@ -270,3 +270,49 @@ fn rand_suffix() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
+
+/// Every pointer into `value` (and some that lead nowhere).
+fn pointers_of(value: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let token = key.replace('~', "~0").replace('/', "~1");
+                pointers_of(child, format!("{at}/{token}"), out);
+            }
+            out.push(format!("{at}/missing"));
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                pointers_of(child, format!("{at}/{i}"), out);
+            }
+            out.push(format!("{at}/{}", items.len()));
+            out.push(format!("{at}/0{}", items.len().saturating_sub(1)));
+        }
+        _ => out.push(format!("{at}/0")),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Locating many elements in one walk finds what locating each alone
+    /// finds, in pretty and compact text, and in text cut short.
+    #[test]
+    fn one_walk_locates_like_each_look_up(value in json(), cut in 0usize..200, pick in prop::collection::vec(any::<prop::sample::Index>(), 0..12)) {
+        let mut all = Vec::new();
+        pointers_of(&value, String::new(), &mut all);
+        let chosen: Vec<&str> = pick.iter().map(|i| all[i.index(all.len())].as_str()).collect();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let compact = value.to_string();
+        let cut_at = pretty.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(pretty.len());
+        for text in [pretty.as_str(), compact.as_str(), &pretty[..cut_at]] {
+            for pointers in [&chosen[..], &all.iter().map(String::as_str).collect::<Vec<_>>()[..]] {
+                let found = policy_core::locate::locate_all(text, pointers);
+                for (pointer, at) in pointers.iter().zip(found) {
+                    prop_assert_eq!(at, policy_core::locate::locate(text, pointer), "{} in {}", pointer, text);
+                }
+            }
+        }
+    }
+}

@@ -68,16 +68,8 @@ impl SourceFile {
         let Some(text) = self.read_text() else {
             return vec![None; pointers.len()];
         };
-        // Walking from the start is cheapest for a few look-ups in a small
-        // file; many look-ups in a large file walk from an index instead.
-        if pointers.len() < 8 || text.len() < 16 * 1024 {
-            return pointers
-                .iter()
-                .map(|p| crate::locate::locate(&text, p))
-                .collect();
-        }
-        let index = crate::locate::LocateIndex::build(&text);
-        pointers.iter().map(|p| index.locate(&text, p)).collect()
+        // One walk for all of them, descending only where they lead.
+        crate::locate::locate_all(&text, pointers)
     }
 }
 
