@@ -2,6 +2,7 @@
 //! evaluator for every principal the dump knows and every external principal
 //! its resource policies name.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::eval::{
@@ -106,6 +107,31 @@ pub(crate) fn allow_everything() -> Arc<CompiledPolicy> {
         .get_or_init(|| {
             let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
             Arc::new(CompiledPolicy::from_value(&document, PolicyKind::Identity))
+        })
+        .clone()
+}
+
+/// The resource policy AWS applies by default to a KMS key or a role the
+/// dump cannot show: it trusts `account` (in `partition`), so that
+/// account's identity policies decide. Compiled once per account.
+pub(crate) fn trusts_account(partition: &str, account: &str) -> Arc<CompiledPolicy> {
+    type Cache = std::sync::Mutex<HashMap<(String, String), Arc<CompiledPolicy>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (partition.to_owned(), account.to_owned());
+    // A poisoned lock only means another thread panicked while inserting:
+    // the map is still whole.
+    let mut cached = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cached
+        .entry(key)
+        .or_insert_with(|| {
+            let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
+                "Action": "*",
+                "Resource": "*"
+            }]});
+            Arc::new(CompiledPolicy::from_value(&document, PolicyKind::Resource))
         })
         .clone()
 }

@@ -277,9 +277,34 @@ impl<'a> Context<'a> {
         target: &str,
         context: &[(&str, &str)],
     ) -> bool {
-        self.ask_resource_policy_with(policy, principal, action, target, context, |r, p| {
-            self.evaluator.decide(r, p)
-        }) == Some(Decision::Allow)
+        !self
+            .resource_policy_allowed(policy, principal, &[action], target, context)
+            .is_empty()
+    }
+
+    /// The `actions` the resource policy `policy` lets `principal` do on
+    /// `target` ([`Context::resource_policy_allows`] for many actions of
+    /// one principal, whose request is built once).
+    pub fn resource_policy_allowed<'x>(
+        &self,
+        policy: PolicyId,
+        principal: &str,
+        actions: &[&'x str],
+        target: &str,
+        context: &[(&str, &str)],
+    ) -> Vec<&'x str> {
+        let ask = |request: &Request<'_>, policies: &PolicySet| {
+            actions
+                .iter()
+                .copied()
+                .filter(|action| {
+                    let request = Request { action, ..*request };
+                    self.evaluator.decide(&request, policies) == Decision::Allow
+                })
+                .collect()
+        };
+        self.ask_resource_policy_with(policy, principal, "", target, context, ask)
+            .unwrap_or_default()
     }
 
     fn ask_resource_policy_with<T>(
@@ -432,16 +457,7 @@ impl<'a> Context<'a> {
         if !crate::arn::is_account_id(trusted_account) {
             return Vec::new();
         }
-        let document = serde_json::json!({"Version": "2012-10-17", "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"AWS": format!("arn:{}:iam::{trusted_account}:root", parts[1])},
-            "Action": "*",
-            "Resource": "*"
-        }]});
-        vec![Arc::new(CompiledPolicy::from_value(
-            &document,
-            PolicyKind::Resource,
-        ))]
+        vec![crate::access::trusts_account(parts[1], trusted_account)]
     }
 
     /// The permissions in `required` that the function's execution role

@@ -78,7 +78,12 @@ impl Account {
         // Only roles and functions have theirs in the dump; most questions
         // are about other services' resources, answered without a look-up.
         match resource.split(':').nth(2) {
-            Some("iam") => {
+            Some("iam")
+                if resource
+                    .split(':')
+                    .nth(5)
+                    .is_some_and(|r| r.starts_with("role/")) =>
+            {
                 return self
                     .roles
                     .get(resource)

@@ -79,19 +79,13 @@ impl Rule for NonInvokeActionGranted {
             if anyone_reported && principal == STRANGER {
                 continue;
             }
-            let granted: Vec<&str> = TAKEOVER
-                .iter()
-                .copied()
-                .filter(|action| {
-                    cx.resource_policy_allows(
-                        policy.policy,
-                        &principal,
-                        action,
-                        &policy.target,
-                        &[],
-                    )
-                })
-                .collect();
+            let granted = cx.resource_policy_allowed(
+                policy.policy,
+                &principal,
+                TAKEOVER,
+                &policy.target,
+                &[],
+            );
             if granted.is_empty() {
                 continue;
             }
