@@ -477,16 +477,14 @@ impl<'m> Builder<'m> {
     }
 
     fn link_event_source_mappings(&mut self) {
-        let mappings: Vec<(String, String)> = self
-            .account
-            .event_source_mappings
-            .values()
-            .map(|m| (m.uuid.clone(), m.function_arn.clone()))
-            .collect();
-        for (uuid, function_arn) in mappings {
+        // Taken out while functions are added to (and put back): no copy of
+        // every mapping's strings.
+        let mappings = std::mem::take(&mut self.account.event_source_mappings);
+        for mapping in mappings.values() {
+            let (uuid, function_arn) = (&mapping.uuid, &mapping.function_arn);
             let known = self
                 .account
-                .function_for(&function_arn)
+                .function_for(function_arn)
                 .is_some_and(|f| f.has_configuration);
             if !known {
                 self.account.unresolved.push(Unresolved {
@@ -496,60 +494,65 @@ impl<'m> Builder<'m> {
                     consequence: "the function's configuration is not in the dump; its execution role is unknown".to_owned(),
                 });
             }
-            let function = self.function_entry(&function_arn);
-            if !function.event_source_mappings.contains(&uuid) {
-                function.event_source_mappings.push(uuid);
+            let function = self.function_entry(function_arn);
+            if !function.event_source_mappings.contains(uuid) {
+                function.event_source_mappings.push(uuid.clone());
             }
         }
+        self.account.event_source_mappings = mappings;
     }
 
     /// Gives every attached managed policy and boundary a document: the
     /// dump's own, else (AWS managed) rolecall's embedded copy, else records
     /// it as unresolved.
     fn resolve_managed_policies(&mut self) {
-        let mut references: Vec<(String, String)> = Vec::new();
-        for role in self.account.roles.values() {
-            references.extend(
+        // Each missing ARN once, with everything that refers to it: most
+        // references are to a few shared policies the dump already holds.
+        let mut missing: std::collections::BTreeMap<&str, Vec<&str>> =
+            std::collections::BTreeMap::new();
+        let account = &self.account;
+        let references = account
+            .roles
+            .values()
+            .flat_map(|role| {
+                let boundary = role.permissions_boundary.iter();
                 role.attached_policies
                     .iter()
-                    .map(|p| (p.clone(), role.arn.clone())),
-            );
-            references.extend(
-                role.permissions_boundary
-                    .iter()
-                    .map(|p| (p.clone(), role.arn.clone())),
-            );
-        }
-        for user in self.account.users.values() {
-            references.extend(
+                    .chain(boundary)
+                    .map(|arn| (arn.as_str(), role.arn.as_str()))
+            })
+            .chain(account.users.values().flat_map(|user| {
+                let boundary = user.permissions_boundary.iter();
                 user.attached_policies
                     .iter()
-                    .map(|p| (p.clone(), user.arn.clone())),
-            );
-            references.extend(
-                user.permissions_boundary
-                    .iter()
-                    .map(|p| (p.clone(), user.arn.clone())),
-            );
-        }
-        for group in self.account.groups.values() {
-            references.extend(
+                    .chain(boundary)
+                    .map(|arn| (arn.as_str(), user.arn.as_str()))
+            }))
+            .chain(account.groups.values().flat_map(|group| {
                 group
                     .attached_policies
                     .iter()
-                    .map(|p| (p.clone(), group.arn.clone())),
-            );
-        }
-        references.sort();
+                    .map(|arn| (arn.as_str(), group.arn.as_str()))
+            }));
         for (arn, owner) in references {
-            if self
-                .account
+            let resolved = account
                 .managed_policies
-                .get(&arn)
-                .is_some_and(|p| p.document.is_some())
-            {
-                continue;
+                .get(arn)
+                .is_some_and(|p| p.document.is_some());
+            if !resolved {
+                missing.entry(arn).or_default().push(owner);
             }
+        }
+        let missing: Vec<(String, Vec<String>)> = missing
+            .into_iter()
+            .map(|(arn, owners)| {
+                (
+                    arn.to_owned(),
+                    owners.into_iter().map(str::to_owned).collect(),
+                )
+            })
+            .collect();
+        for (arn, owners) in missing {
             if crate::model::is_aws_managed_policy_arn(&arn) {
                 if let Some(document) = (self.managed)(&arn) {
                     let id = self.add_policy(
@@ -575,12 +578,14 @@ impl<'m> Builder<'m> {
                     continue;
                 }
             }
-            self.account.unresolved.push(Unresolved {
-                what: "managed policy".to_owned(),
-                name: arn.clone(),
-                referenced_by: owner,
-                consequence: "its document is not in the dump; rolecall evaluates without it (include `Policies` in get-account-authorization-details)".to_owned(),
-            });
+            for owner in owners {
+                self.account.unresolved.push(Unresolved {
+                    what: "managed policy".to_owned(),
+                    name: arn.clone(),
+                    referenced_by: owner,
+                    consequence: "its document is not in the dump; rolecall evaluates without it (include `Policies` in get-account-authorization-details)".to_owned(),
+                });
+            }
         }
     }
 
@@ -589,8 +594,9 @@ impl<'m> Builder<'m> {
             .account
             .functions
             .values()
-            .filter_map(|f| f.role.as_ref().map(|r| (r.clone(), f.arn.clone())))
-            .filter(|(role, _)| !self.account.roles.contains_key(role))
+            .filter_map(|f| Some((f.role.as_ref()?, &f.arn)))
+            .filter(|(role, _)| !self.account.roles.contains_key(*role))
+            .map(|(role, function)| (role.clone(), function.clone()))
             .collect();
         for (role, function) in missing {
             self.account.unresolved.push(Unresolved {
