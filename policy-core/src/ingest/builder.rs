@@ -55,6 +55,48 @@ pub(super) struct Builder<'m> {
     results: Vec<CompiledEntry>,
     pub(super) pending: Vec<Pending>,
     managed: &'m ManagedPolicyLookup<'m>,
+    /// The digests of the policy documents written as objects in the file
+    /// being folded, by JSON pointer: computed while files are parsed in
+    /// parallel, so the sequential fold only looks them up.
+    pub(super) digests: DocumentDigests,
+}
+
+/// Digests of policy documents by their JSON pointer in a file.
+pub(super) type DocumentDigests = HashMap<String, (u64, u64)>;
+
+/// The digests of every object in `value` (below its root) that has a
+/// `Statement` member — every policy document written as an object — by
+/// JSON pointer: what [`Builder::add_policy`] would compute for each.
+pub(super) fn document_digests(value: &Value) -> DocumentDigests {
+    fn walk(value: &Value, pointer: &mut String, out: &mut DocumentDigests) {
+        let at = pointer.len();
+        match value {
+            Value::Object(members) => {
+                if at > 0 && members.contains_key("Statement") {
+                    out.insert(pointer.clone(), digest(value));
+                    return;
+                }
+                for (key, child) in members {
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    walk(child, pointer, out);
+                    pointer.truncate(at);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    use std::fmt::Write;
+                    let _ = write!(pointer, "/{i}");
+                    walk(child, pointer, out);
+                    pointer.truncate(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = DocumentDigests::new();
+    walk(value, &mut String::new(), &mut out);
+    out
 }
 
 /// Reads a string member.
@@ -110,6 +152,7 @@ impl<'m> Builder<'m> {
             results: Vec::new(),
             pending: Vec::new(),
             managed,
+            digests: DocumentDigests::new(),
         }
     }
 
@@ -184,7 +227,15 @@ impl<'m> Builder<'m> {
         let id = PolicyId(self.account.policies.len());
         let (document, compiled, encoding) = match decoded {
             Ok((value, encoding)) => {
-                let slot = self.slot(value, text, kind);
+                // An object's digest was taken while parsing; a document
+                // decoded from a string is digested now.
+                let known = match (&value, encoding) {
+                    (std::borrow::Cow::Borrowed(_), DocumentEncoding::Object) => {
+                        self.digests.get(pointer).copied()
+                    }
+                    _ => None,
+                };
+                let slot = self.slot(value, text, known, kind);
                 self.waiting.push((id, slot));
                 // Filled in by `compile_all`.
                 (None, placeholder(kind), encoding)
@@ -225,11 +276,13 @@ impl<'m> Builder<'m> {
         &mut self,
         value: std::borrow::Cow<'_, Value>,
         text: Option<&str>,
+        known: Option<(u64, u64)>,
         kind: PolicyKind,
     ) -> usize {
-        let (first, second) = match text {
-            Some(text) => digest_text(text),
-            None => digest(&value),
+        let (first, second) = match (text, known) {
+            (Some(text), _) => digest_text(text),
+            (None, Some(known)) => known,
+            (None, None) => digest(&value),
         };
         let key = (kind, first, second);
         let next = self.to_compile.len();
@@ -658,7 +711,7 @@ fn digest_text(text: &str) -> (u64, u64) {
 
 /// The digests of a document's canonical JSON text, written into the
 /// hashers as it is produced (no copy of the text), once for both.
-fn digest(value: &Value) -> (u64, u64) {
+pub(super) fn digest(value: &Value) -> (u64, u64) {
     let mut digests = TwoDigests::new();
     // Writing into hashers cannot fail.
     let _ = serde_json::to_writer(&mut digests, value);

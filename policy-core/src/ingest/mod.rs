@@ -99,6 +99,8 @@ struct LoadedFile {
     bytes: usize,
     /// The parsed file, with its text when it is small enough to keep.
     outcome: Result<(Value, Option<Arc<str>>), Loaded>,
+    /// The digests of the policy documents in it.
+    digests: builder::DocumentDigests,
 }
 
 /// Why a file was not parsed.
@@ -189,6 +191,7 @@ fn load(path: &Path) -> LoadedFile {
             return LoadedFile {
                 path: shown.clone(),
                 bytes: 0,
+                digests: Default::default(),
                 outcome: Err(Loaded::Problem(IngestProblem {
                     path: shown,
                     line: None,
@@ -231,10 +234,19 @@ fn load(path: &Path) -> LoadedFile {
         },
         Some(_) => Err(Loaded::Skipped("not a JSON file".to_owned())),
     };
+    // Policy documents are digested here, in parallel, for the sequential
+    // fold to find. A file that is one document is identified by its text.
+    let digests = match &outcome {
+        Ok((value, _)) if sniff(value) != FileKind::PolicyDocument => {
+            builder::document_digests(value)
+        }
+        _ => Default::default(),
+    };
     LoadedFile {
         path: shown,
         bytes: size,
         outcome,
+        digests,
     }
 }
 
@@ -263,7 +275,9 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 // The file is the document: hand it over, do not copy it.
                 builder.add_standalone_document(index, std::borrow::Cow::Owned(value));
             } else {
+                builder.digests = file.digests;
                 builder.add_file(index, kind, &value);
+                builder.digests.clear();
                 // Freeing a large parsed tree takes a while; the fold is the
                 // sequential part of reading, so another worker does it.
                 rayon::spawn(move || drop(value));

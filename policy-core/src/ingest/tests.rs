@@ -461,3 +461,37 @@ fn shared_answers_never_leak_to_another_function_or_role() {
         }
     }
 }
+
+/// The digests taken while parsing are found by the fold: every document
+/// written as an object in a dump has its pointer among them, with the
+/// digest the fold would compute itself.
+#[test]
+fn documents_are_digested_where_the_fold_looks_for_them() {
+    let dir = fixtures("aws-cli-moto");
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    let mut checked = 0;
+    for record in &account.policies {
+        let Some(source) = &record.source else {
+            continue;
+        };
+        let file = &account.sources[source.file];
+        if record.encoding != crate::policy::DocumentEncoding::Object
+            || file.kind == FileKind::PolicyDocument
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&*file.path).unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let digests = builder::document_digests(&value);
+        let document = value.pointer(&source.pointer).unwrap();
+        assert_eq!(
+            digests.get(&source.pointer),
+            Some(&builder::digest(document)),
+            "{} in {}",
+            source.pointer,
+            file.path
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} documents checked");
+}
