@@ -64,6 +64,7 @@ impl<K: Ord, V> SmallMap<K, V> {
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
+                self.grow_by_one();
                 self.entries.insert(i, (key, value));
                 None
             }
@@ -76,11 +77,21 @@ impl<K: Ord, V> SmallMap<K, V> {
         let i = match self.position(&key) {
             Ok(i) => i,
             Err(i) => {
+                self.grow_by_one();
                 self.entries.insert(i, (key, value));
                 i
             }
         };
         &mut self.entries[i].1
+    }
+
+    /// Makes room for one more entry, and no more: these maps hold a few
+    /// entries each, and a large account has tens of thousands of them,
+    /// where a vector's doubling would leave most of the memory unused.
+    fn grow_by_one(&mut self) {
+        if self.entries.len() == self.entries.capacity() {
+            self.entries.reserve_exact(1);
+        }
     }
 
     /// The number of entries.

@@ -144,6 +144,7 @@ impl PolicyDocument {
             }
             Some(Value::Object(statement)) => {
                 statement_count = 1;
+                statements.reserve_exact(1);
                 if let Some(s) = read_statement(statement, 0, "/Statement".into(), &mut diagnostics)
                 {
                     statements.push(s);
@@ -151,6 +152,9 @@ impl PolicyDocument {
             }
             Some(Value::Array(list)) => {
                 statement_count = list.len();
+                // Sized once: a statement is large, and most documents
+                // have one or two (a doubling vector would hold four).
+                statements.reserve_exact(list.len());
                 for (index, item) in list.iter().enumerate() {
                     let pointer = format!("/Statement/{index}");
                     match item {
