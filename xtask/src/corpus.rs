@@ -61,7 +61,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
             "--functions" => functions = Some(number(iter.next(), "--functions")?),
             "--seed" => seed = number(iter.next(), "--seed")? as u64,
             other if !other.starts_with('-') && out.is_none() => out = Some(PathBuf::from(other)),
-            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] OUT, or cargo xtask corpus --policy-files N OUT"),
+            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] OUT, or cargo xtask corpus --policy-files|--stress-policy-files N OUT"),
         }
     }
     let functions = functions.context("give --functions N")?;
@@ -76,15 +76,21 @@ pub fn parse(args: &[String]) -> Result<Options> {
 pub fn run(args: &[String]) -> Result<()> {
     // `--policy-files N OUT`: the stand-alone policy files of the
     // policy-linting benchmark, without an account.
-    if args.first().map(String::as_str) == Some("--policy-files") {
+    // `--stress-policy-files N OUT`: the files that stress a linter.
+    let which = args.first().map(String::as_str);
+    if let Some(flag @ ("--policy-files" | "--stress-policy-files")) = which {
         let count: usize = args
             .get(1)
-            .context("`--policy-files` needs a number")?
+            .with_context(|| format!("`{flag}` needs a number"))?
             .replace('_', "")
             .parse()
-            .context("`--policy-files` needs a number")?;
+            .with_context(|| format!("`{flag}` needs a number"))?;
         let out = PathBuf::from(args.get(2).context("give the output folder")?);
-        let bytes = policy_files(count, 7, &out)?;
+        let bytes = if flag == "--policy-files" {
+            policy_files(count, 7, &out)?
+        } else {
+            policy_files_stress(count, 7, &out)?
+        };
         eprintln!(
             "corpus: {count} policy files, {:.1} MiB in `{}`",
             bytes as f64 / 1048576.0,
@@ -431,9 +437,39 @@ fn policy_entry(arn: &str, document: &Value) -> Value {
 }
 
 /// Writes `count` stand-alone policy files of the shapes teams keep in their
-/// repositories (identity policies for functions, with a share of the
-/// mistakes the POL rules find), for the policy-linting benchmark.
+/// repositories, for the policy-linting benchmark: identity policies for
+/// functions whose statements each grant one service's actions on that
+/// service's resources, with a share of the mistakes the POL rules find
+/// (an action of another service, `Resource: "*"`, wildcards, a typo, a
+/// missing `Version`, `NotAction`), at about the rate they occur in real
+/// repositories rather than in every statement.
 pub fn policy_files(count: usize, seed: u64, out: &Path) -> Result<usize> {
+    let mut rng = Rng::new(seed);
+    fs::create_dir_all(out)?;
+    let mut bytes = 0;
+    for i in 0..count {
+        let team = TEAMS[rng.below(TEAMS.len())];
+        let statements: Vec<Value> = (0..1 + rng.below(4))
+            .map(|s| policy_statement(&mut rng, team, i, s))
+            .collect();
+        let mut doc = json!({"Version": "2012-10-17", "Statement": statements});
+        if rng.chance(3) {
+            if let Some(map) = doc.as_object_mut() {
+                map.remove("Version");
+            }
+        }
+        bytes += write_json(&out.join(format!("{team}-policy-{i:06}.json")), &doc)?;
+    }
+    Ok(bytes)
+}
+
+/// Writes `count` stand-alone policy files that stress a linter: every
+/// statement grants actions picked at random across services, wildcards
+/// among them, on resources picked at random, so most actions are checked
+/// against resources of another service and most files have several
+/// findings. The policy-linting benchmark runs on these and on the
+/// realistic files of [`policy_files`].
+pub fn policy_files_stress(count: usize, seed: u64, out: &Path) -> Result<usize> {
     let mut rng = Rng::new(seed);
     fs::create_dir_all(out)?;
     const ACTIONS: &[&str] = &[
@@ -491,4 +527,81 @@ pub fn policy_files(count: usize, seed: u64, out: &Path) -> Result<usize> {
         bytes += write_json(&out.join(format!("{team}-policy-{i:06}.json")), &doc)?;
     }
     Ok(bytes)
+}
+
+/// One statement of a function's policy: a service's actions on its
+/// resources, sometimes with a mistake.
+fn policy_statement(rng: &mut Rng, team: &str, i: usize, s: usize) -> Value {
+    let region = REGIONS[rng.below(REGIONS.len())];
+    let resources = |rng: &mut Rng, service: usize| -> Vec<String> {
+        let n = i % 23;
+        match service {
+            0 => vec![format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{team}-{n}")],
+            1 => vec![format!("arn:aws:s3:::{team}-data-{}/*", i % 17)],
+            2 => vec![format!("arn:aws:sqs:{region}:{ACCOUNT}:{team}-queue-{n}")],
+            3 => vec![format!("arn:aws:sns:{region}:{ACCOUNT}:{team}-topic")],
+            4 => vec![format!("arn:aws:kms:{region}:{ACCOUNT}:key/{:08x}-0000-4000-8000-{n:012}", i)],
+            5 => vec![format!("arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{team}/db-*")],
+            6 => vec![format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:/aws/lambda/{team}-fn-{i}:*")],
+            7 => vec![format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{team}-fn-{}", (i + 1) % 97)],
+            8 => vec![format!("arn:aws:events:{region}:{ACCOUNT}:event-bus/{team}")],
+            9 => vec![format!("arn:aws:ssm:{region}:{ACCOUNT}:parameter/{team}/*")],
+            10 => vec!["*".to_owned()],
+            _ => {
+                if rng.chance(30) {
+                    vec!["*".to_owned()]
+                } else {
+                    vec![format!("arn:aws:iam::{ACCOUNT}:role/{team}-worker-role")]
+                }
+            }
+        }
+    };
+    const ACTIONS: &[&[&str]] = &[
+        &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+        &["s3:GetObject", "s3:PutObject"],
+        &["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:SendMessage"],
+        &["sns:Publish"],
+        &["kms:Decrypt", "kms:GenerateDataKey"],
+        &["secretsmanager:GetSecretValue"],
+        &["logs:CreateLogStream", "logs:PutLogEvents"],
+        &["lambda:InvokeFunction"],
+        &["events:PutEvents"],
+        &["ssm:GetParameter", "ssm:GetParameters"],
+        &["xray:PutTraceSegments", "xray:PutTelemetryRecords", "ec2:DescribeNetworkInterfaces"],
+        &["iam:PassRole"],
+    ];
+    let service = rng.below(ACTIONS.len());
+    let own = ACTIONS[service];
+    let mut actions: Vec<String> = (0..1 + rng.below(own.len()))
+        .map(|_| own[rng.below(own.len())].to_owned())
+        .collect();
+    actions.dedup();
+    let mut resource = resources(rng, service);
+    // The mistakes, each in a share of statements.
+    if rng.chance(6) {
+        // An action of another service, on this service's resources.
+        let other = ACTIONS[rng.below(ACTIONS.len())];
+        actions.push(other[rng.below(other.len())].to_owned());
+    }
+    if rng.chance(5) {
+        resource = vec!["*".to_owned()];
+    }
+    if rng.chance(4) {
+        let prefix = own[0].split(':').next().unwrap_or("s3");
+        actions = vec![format!("{prefix}:*")];
+    }
+    if rng.chance(2) {
+        actions.push("lambda:InvokeFuntion".to_owned());
+    }
+    let effect = if rng.chance(5) { "Deny" } else { "Allow" };
+    let action_key = if effect == "Allow" && rng.chance(1) {
+        "NotAction"
+    } else {
+        "Action"
+    };
+    let mut statement = json!({"Sid": format!("S{s}"), "Effect": effect, action_key: actions, "Resource": resource});
+    if rng.chance(15) {
+        statement["Condition"] = json!({"StringEquals": {"aws:ResourceTag/team": team}, "Bool": {"aws:SecureTransport": "true"}});
+    }
+    statement
 }
