@@ -324,7 +324,11 @@ fn policy_linting(binary: &std::path::Path) -> Result<()> {
     type Generator = fn(usize, u64, &std::path::Path) -> Result<usize>;
     let sets: [(&str, &str, Generator); 2] = [
         ("realistic", "policies", crate::corpus::policy_files),
-        ("stress", "policies-stress", crate::corpus::policy_files_stress),
+        (
+            "stress",
+            "policies-stress",
+            crate::corpus::policy_files_stress,
+        ),
     ];
     for (label, folder, generate) in sets {
         let dir = root()

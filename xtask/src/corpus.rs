@@ -536,15 +536,29 @@ fn policy_statement(rng: &mut Rng, team: &str, i: usize, s: usize) -> Value {
     let resources = |rng: &mut Rng, service: usize| -> Vec<String> {
         let n = i % 23;
         match service {
-            0 => vec![format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{team}-{n}")],
+            0 => vec![format!(
+                "arn:aws:dynamodb:{region}:{ACCOUNT}:table/{team}-{n}"
+            )],
             1 => vec![format!("arn:aws:s3:::{team}-data-{}/*", i % 17)],
             2 => vec![format!("arn:aws:sqs:{region}:{ACCOUNT}:{team}-queue-{n}")],
             3 => vec![format!("arn:aws:sns:{region}:{ACCOUNT}:{team}-topic")],
-            4 => vec![format!("arn:aws:kms:{region}:{ACCOUNT}:key/{:08x}-0000-4000-8000-{n:012}", i)],
-            5 => vec![format!("arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{team}/db-*")],
-            6 => vec![format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:/aws/lambda/{team}-fn-{i}:*")],
-            7 => vec![format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{team}-fn-{}", (i + 1) % 97)],
-            8 => vec![format!("arn:aws:events:{region}:{ACCOUNT}:event-bus/{team}")],
+            4 => vec![format!(
+                "arn:aws:kms:{region}:{ACCOUNT}:key/{:08x}-0000-4000-8000-{n:012}",
+                i
+            )],
+            5 => vec![format!(
+                "arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{team}/db-*"
+            )],
+            6 => vec![format!(
+                "arn:aws:logs:{region}:{ACCOUNT}:log-group:/aws/lambda/{team}-fn-{i}:*"
+            )],
+            7 => vec![format!(
+                "arn:aws:lambda:{region}:{ACCOUNT}:function:{team}-fn-{}",
+                (i + 1) % 97
+            )],
+            8 => vec![format!(
+                "arn:aws:events:{region}:{ACCOUNT}:event-bus/{team}"
+            )],
             9 => vec![format!("arn:aws:ssm:{region}:{ACCOUNT}:parameter/{team}/*")],
             10 => vec!["*".to_owned()],
             _ => {
@@ -557,9 +571,19 @@ fn policy_statement(rng: &mut Rng, team: &str, i: usize, s: usize) -> Value {
         }
     };
     const ACTIONS: &[&[&str]] = &[
-        &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+        &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+        ],
         &["s3:GetObject", "s3:PutObject"],
-        &["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:SendMessage"],
+        &[
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:SendMessage",
+        ],
         &["sns:Publish"],
         &["kms:Decrypt", "kms:GenerateDataKey"],
         &["secretsmanager:GetSecretValue"],
@@ -567,7 +591,11 @@ fn policy_statement(rng: &mut Rng, team: &str, i: usize, s: usize) -> Value {
         &["lambda:InvokeFunction"],
         &["events:PutEvents"],
         &["ssm:GetParameter", "ssm:GetParameters"],
-        &["xray:PutTraceSegments", "xray:PutTelemetryRecords", "ec2:DescribeNetworkInterfaces"],
+        &[
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "ec2:DescribeNetworkInterfaces",
+        ],
         &["iam:PassRole"],
     ];
     let service = rng.below(ACTIONS.len());

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::eval::{CompiledPolicy, PolicyKind};
@@ -47,8 +48,9 @@ pub(super) struct Builder<'m> {
     /// Keyed by a 128-bit digest of the text rather than the text itself,
     /// which would keep a second copy of every document for the whole read.
     compiled: HashMap<(PolicyKind, u64, u64), usize>,
-    /// Distinct documents waiting to be compiled (in parallel, at the end).
-    to_compile: Vec<(PolicyKind, Value)>,
+    /// Distinct documents waiting to be compiled (in parallel, batch by
+    /// batch).
+    to_compile: Vec<(PolicyKind, Written<'static>)>,
     /// For each policy record, the document it waits for.
     waiting: Vec<(PolicyId, usize)>,
     /// The compiled documents, by slot (filled batch by batch).
@@ -97,6 +99,14 @@ pub(super) fn document_digests(value: &Value) -> DocumentDigests {
     let mut out = DocumentDigests::new();
     walk(value, &mut String::new(), &mut out);
     out
+}
+
+/// A policy document to record: a parsed tree, or a document written as an
+/// object, as its own text with the digest taken when it was read (parsed
+/// only if it is new, in parallel with the other new ones).
+pub(super) enum Written<'v> {
+    Tree(std::borrow::Cow<'v, Value>),
+    Text(Box<serde_json::value::RawValue>, (u64, u64)),
 }
 
 /// Reads a string member.
@@ -205,7 +215,43 @@ impl<'m> Builder<'m> {
         kind: PolicyKind,
         origin: PolicyOrigin,
     ) -> PolicyId {
-        self.add_keyed_policy(file, pointer, decoded, None, kind, origin)
+        let written = decoded.map(|(tree, encoding)| (Written::Tree(tree), encoding));
+        self.add_keyed_policy(file, pointer, written, None, kind, origin)
+    }
+
+    /// [`Builder::add_policy`] for a document read as its own text: an
+    /// object is recorded as it is written; anything else (a string to
+    /// decode, a value of the wrong type) is read as a tree.
+    pub(super) fn add_document(
+        &mut self,
+        file: Option<usize>,
+        pointer: &str,
+        document: super::records::Document,
+        kind: PolicyKind,
+        origin: PolicyOrigin,
+    ) -> PolicyId {
+        if let Some(digest) = document.digest {
+            let written = Written::Text(document.text, digest);
+            return self.add_keyed_policy(
+                file,
+                pointer,
+                Ok((written, DocumentEncoding::Object)),
+                None,
+                kind,
+                origin,
+            );
+        }
+        match serde_json::from_str::<Value>(document.text.get()) {
+            Ok(value) => self.add_policy(file, pointer, &value, kind, origin),
+            // The text was read as JSON already; this cannot fail.
+            Err(e) => self.add_decoded_policy(
+                file,
+                pointer,
+                Err(crate::diagnostic::json_error_message(&e)),
+                kind,
+                origin,
+            ),
+        }
     }
 
     /// [`Builder::add_decoded_policy`]; `text`, when given, is the
@@ -215,7 +261,7 @@ impl<'m> Builder<'m> {
         &mut self,
         file: Option<usize>,
         pointer: &str,
-        decoded: Result<(std::borrow::Cow<'_, Value>, DocumentEncoding), String>,
+        decoded: Result<(Written<'_>, DocumentEncoding), String>,
         text: Option<&str>,
         kind: PolicyKind,
         origin: PolicyOrigin,
@@ -230,9 +276,10 @@ impl<'m> Builder<'m> {
                 // An object's digest was taken while parsing; a document
                 // decoded from a string is digested now.
                 let known = match (&value, encoding) {
-                    (std::borrow::Cow::Borrowed(_), DocumentEncoding::Object) => {
+                    (Written::Tree(std::borrow::Cow::Borrowed(_)), DocumentEncoding::Object) => {
                         self.digests.get(pointer).copied()
                     }
+                    (Written::Text(_, digest), _) => Some(*digest),
                     _ => None,
                 };
                 let slot = self.slot(value, text, known, kind);
@@ -274,21 +321,26 @@ impl<'m> Builder<'m> {
     /// correctness).
     fn slot(
         &mut self,
-        value: std::borrow::Cow<'_, Value>,
+        written: Written<'_>,
         text: Option<&str>,
         known: Option<(u64, u64)>,
         kind: PolicyKind,
     ) -> usize {
-        let (first, second) = match (text, known) {
-            (Some(text), _) => digest_text(text),
-            (None, Some(known)) => known,
-            (None, None) => digest(&value),
+        let (first, second) = match (text, known, &written) {
+            (Some(text), _, _) => digest_text(text),
+            (None, Some(known), _) => known,
+            (None, None, Written::Tree(value)) => digest(value),
+            (None, None, Written::Text(raw, _)) => digest_text(raw.get()),
         };
         let key = (kind, first, second);
         let next = self.to_compile.len();
         let slot = *self.compiled.entry(key).or_insert(next);
         if slot == next {
-            self.to_compile.push((kind, value.into_owned()));
+            let owned = match written {
+                Written::Tree(value) => Written::Tree(std::borrow::Cow::Owned(value.into_owned())),
+                Written::Text(raw, digest) => Written::Text(raw, digest),
+            };
+            self.to_compile.push((kind, owned));
         }
         slot
     }
@@ -302,19 +354,36 @@ impl<'m> Builder<'m> {
         let start = self.results.len();
         let fresh: Vec<CompiledEntry> = self.to_compile[start..]
             .par_iter()
-            .map(|(kind, value)| match PolicyDocument::from_value(value) {
-                Ok(parsed) => {
-                    let compiled = CompiledPolicy::from_parsed(&parsed, *kind);
-                    (Some(Arc::new(parsed.document)), Arc::new(compiled))
+            .map(|(kind, written)| {
+                let parsed = match written {
+                    Written::Tree(value) => PolicyDocument::from_value(value),
+                    Written::Text(raw, _) => match serde_json::from_str::<Value>(raw.get()) {
+                        Ok(value) => PolicyDocument::from_value(&value),
+                        // Read as JSON already: this cannot fail.
+                        Err(e) => Err(crate::policy::InvalidPolicy {
+                            diagnostics: vec![crate::diagnostic::Diagnostic::error(
+                                "",
+                                crate::diagnostic::json_error_message(&e),
+                            )],
+                        }),
+                    },
+                };
+                match parsed {
+                    Ok(parsed) => {
+                        let compiled = CompiledPolicy::from_parsed(&parsed, *kind);
+                        (Some(Arc::new(parsed.document)), Arc::new(compiled))
+                    }
+                    Err(invalid) => (
+                        None,
+                        Arc::new(CompiledPolicy::rejected(*kind, invalid.diagnostics)),
+                    ),
                 }
-                Err(invalid) => (
-                    None,
-                    Arc::new(CompiledPolicy::rejected(*kind, invalid.diagnostics)),
-                ),
             })
             .collect();
-        for (_, value) in &mut self.to_compile[start..] {
-            *value = Value::Null;
+        // The documents are dropped once compiled, so memory holds one
+        // batch's worth at a time.
+        for (_, written) in &mut self.to_compile[start..] {
+            *written = Written::Tree(std::borrow::Cow::Owned(Value::Null));
         }
         self.results.extend(fresh);
         for (id, slot) in std::mem::take(&mut self.waiting) {
@@ -329,7 +398,13 @@ impl<'m> Builder<'m> {
 
     pub(super) fn add_file(&mut self, file: usize, kind: FileKind, value: &Value) {
         match kind {
-            FileKind::AuthorizationDetails => self.add_authorization_details(file, value),
+            FileKind::AuthorizationDetails => {
+                match super::records::AuthorizationDetails::deserialize(value) {
+                    Ok(details) => self.add_authorization_details(file, details),
+                    // Every JSON value reads as a record: this cannot fail.
+                    Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
+                }
+            }
             FileKind::FunctionList => {
                 for key in ["Functions", "Versions"] {
                     for (item, pointer) in items(value, key, "") {
@@ -367,7 +442,11 @@ impl<'m> Builder<'m> {
             }
             FileKind::Role => {
                 if let Some(role) = value.get("Role") {
-                    self.add_role(file, "/Role", role);
+                    match super::records::Object::<super::records::RoleRecord>::deserialize(role) {
+                        Ok(record) => self.add_role(file, "/Role", record.0),
+                        // Every JSON value reads as a record: this cannot fail.
+                        Err(e) => self.problem(file, "/Role", format!("cannot be read: {e}"), None),
+                    }
                 }
             }
             FileKind::RolePolicy => self.add_role_policy(file, value),
@@ -414,7 +493,7 @@ impl<'m> Builder<'m> {
         let id = self.add_keyed_policy(
             Some(file),
             "",
-            Ok((document, DocumentEncoding::Object)),
+            Ok((Written::Tree(document), DocumentEncoding::Object)),
             text.as_deref(),
             kind,
             PolicyOrigin::Standalone,
@@ -700,7 +779,7 @@ impl<H: std::hash::Hasher> std::io::Write for TwoDigests<H> {
 
 /// The digests of a document's own text, marked apart from [`digest`]'s
 /// input so the two can never be confused.
-fn digest_text(text: &str) -> (u64, u64) {
+pub(super) fn digest_text(text: &str) -> (u64, u64) {
     use std::io::Write;
     let mut digests = TwoDigests::new();
     // Writing into hashers cannot fail.

@@ -2,25 +2,32 @@
 
 use serde_json::Value;
 
-use super::builder::{items, push_unique, text, Builder, Pending};
+use super::builder::{push_unique, text, Builder, Pending};
+use super::records::{
+    AttachedPolicyRecord, AuthorizationDetails, GroupRecord, InlinePolicyRecord, List,
+    ManagedPolicyRecord, Object, Present, RoleRecord, UserRecord,
+};
 use crate::eval::PolicyKind;
 use crate::model::{
     is_aws_managed_policy_arn, Group, ManagedPolicy, PolicyOrigin, Role, SourceRef, User,
 };
 
 impl Builder<'_> {
-    pub(super) fn add_authorization_details(&mut self, file: usize, value: &Value) {
-        for (item, pointer) in items(value, "Policies", "") {
-            self.add_managed_policy(file, &pointer, item);
+    pub(super) fn add_authorization_details(&mut self, file: usize, details: AuthorizationDetails) {
+        for (i, item) in details.policies.0.into_iter().enumerate() {
+            self.add_managed_policy(file, &format!("/Policies/{i}"), item.0);
         }
-        for (item, pointer) in items(value, "RoleDetailList", "") {
-            self.add_role(file, &pointer, item);
+        fn items<T>(list: Present<List<Object<T>>>) -> Vec<Object<T>> {
+            list.0.unwrap_or_default().0
         }
-        for (item, pointer) in items(value, "GroupDetailList", "") {
-            self.add_group(file, &pointer, item);
+        for (i, item) in items(details.roles).into_iter().enumerate() {
+            self.add_role(file, &format!("/RoleDetailList/{i}"), item.0);
         }
-        for (item, pointer) in items(value, "UserDetailList", "") {
-            self.add_user(file, &pointer, item);
+        for (i, item) in items(details.groups).into_iter().enumerate() {
+            self.add_group(file, &format!("/GroupDetailList/{i}"), item.0);
+        }
+        for (i, item) in items(details.users).into_iter().enumerate() {
+            self.add_user(file, &format!("/UserDetailList/{i}"), item.0);
         }
     }
 
@@ -29,16 +36,17 @@ impl Builder<'_> {
         &mut self,
         file: usize,
         pointer: &str,
-        item: &Value,
+        list: List<Object<InlinePolicyRecord>>,
         key: &str,
         owner: &str,
     ) -> Vec<(String, crate::model::PolicyId)> {
         let mut out = Vec::new();
-        for (policy, at) in items(item, key, pointer) {
-            let name = text(policy, "PolicyName").unwrap_or_default();
-            match policy.get("PolicyDocument") {
+        for (i, policy) in list.0.into_iter().enumerate() {
+            let at = format!("{pointer}/{key}/{i}");
+            let name = policy.0.name.0.unwrap_or_default();
+            match policy.0.document.0 {
                 Some(document) => {
-                    let id = self.add_policy(
+                    let id = self.add_document(
                         Some(file),
                         &format!("{at}/PolicyDocument"),
                         document,
@@ -61,20 +69,12 @@ impl Builder<'_> {
         out
     }
 
-    fn attached(item: &Value) -> Vec<String> {
-        item.get("AttachedManagedPolicies")
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(|p| text(p, "PolicyArn")).collect())
-            .unwrap_or_default()
+    fn attached(list: List<Object<AttachedPolicyRecord>>) -> Vec<String> {
+        list.0.into_iter().filter_map(|p| p.0.arn.0).collect()
     }
 
-    fn boundary(item: &Value) -> Option<String> {
-        item.get("PermissionsBoundary")
-            .and_then(|b| text(b, "PermissionsBoundaryArn"))
-    }
-
-    pub(super) fn add_role(&mut self, file: usize, pointer: &str, item: &Value) {
-        let Some(arn) = text(item, "Arn") else {
+    pub(super) fn add_role(&mut self, file: usize, pointer: &str, record: RoleRecord) {
+        let Some(arn) = record.arn.0 else {
             self.problem(
                 file,
                 pointer,
@@ -83,8 +83,8 @@ impl Builder<'_> {
             );
             return;
         };
-        let trust = item.get("AssumeRolePolicyDocument").map(|document| {
-            self.add_policy(
+        let trust = record.trust.0.map(|document| {
+            self.add_document(
                 Some(file),
                 &format!("{pointer}/AssumeRolePolicyDocument"),
                 document,
@@ -92,16 +92,14 @@ impl Builder<'_> {
                 PolicyOrigin::Trust { role: arn.clone() },
             )
         });
-        let inline = self.inline_policies(file, pointer, item, "RolePolicyList", &arn);
-        let tags = item
-            .get("Tags")
-            .and_then(Value::as_array)
-            .map(|tags| {
-                tags.iter()
-                    .filter_map(|t| Some((text(t, "Key")?, text(t, "Value").unwrap_or_default())))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let inline = self.inline_policies(file, pointer, record.inline, "RolePolicyList", &arn);
+        let tags_present = !record.tags.0.is_empty();
+        let tags = record
+            .tags
+            .0
+            .into_iter()
+            .filter_map(|t| Some((t.0.key.0?, t.0.value.0.unwrap_or_default())))
+            .collect();
         let role = self.account.roles.entry(arn.clone()).or_insert_with(|| {
             Box::new(Role {
                 account: crate::arn::split(&arn)
@@ -111,24 +109,23 @@ impl Builder<'_> {
                 ..Role::default()
             })
         });
-        role.name = text(item, "RoleName")
+        role.name = record
+            .name
+            .0
             .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_owned());
-        role.path = text(item, "Path").unwrap_or_else(|| "/".to_owned());
+        role.path = record.path.0.unwrap_or_else(|| "/".to_owned());
         if role.trust_policy.is_none() {
             role.trust_policy = trust;
         }
         role.inline_policies.extend(inline);
-        push_unique(&mut role.attached_policies, Self::attached(item));
-        if let Some(boundary) = Self::boundary(item) {
+        push_unique(&mut role.attached_policies, Self::attached(record.attached));
+        if let Some(boundary) = record.boundary.0.arn.0 {
             role.permissions_boundary = Some(boundary);
         }
-        if tags_present(item) {
+        if tags_present {
             role.tags = tags;
         }
-        if let Some(last) = item
-            .get("RoleLastUsed")
-            .and_then(|l| text(l, "LastUsedDate"))
-        {
+        if let Some(last) = record.last_used.0.date.0 {
             role.last_used = Some(last);
         }
         role.source.get_or_insert(SourceRef {
@@ -137,12 +134,12 @@ impl Builder<'_> {
         });
     }
 
-    fn add_user(&mut self, file: usize, pointer: &str, item: &Value) {
-        let Some(arn) = text(item, "Arn") else {
+    fn add_user(&mut self, file: usize, pointer: &str, record: UserRecord) {
+        let Some(arn) = record.arn.0 else {
             self.problem(file, pointer, "a user without `Arn`", None);
             return;
         };
-        let inline = self.inline_policies(file, pointer, item, "UserPolicyList", &arn);
+        let inline = self.inline_policies(file, pointer, record.inline, "UserPolicyList", &arn);
         let user = self
             .account
             .users
@@ -154,11 +151,14 @@ impl Builder<'_> {
                 arn: arn.clone(),
                 ..User::default()
             });
-        user.name = text(item, "UserName").unwrap_or_default();
+        user.name = record.name.0.unwrap_or_default();
         user.inline_policies.extend(inline);
-        push_unique(&mut user.attached_policies, Self::attached(item));
-        push_unique(&mut user.groups, super::builder::texts(item, "GroupList"));
-        if let Some(boundary) = Self::boundary(item) {
+        push_unique(&mut user.attached_policies, Self::attached(record.attached));
+        push_unique(
+            &mut user.groups,
+            record.groups.0.into_iter().filter_map(|g| g.0),
+        );
+        if let Some(boundary) = record.boundary.0.arn.0 {
             user.permissions_boundary = Some(boundary);
         }
         user.source.get_or_insert(SourceRef {
@@ -167,12 +167,12 @@ impl Builder<'_> {
         });
     }
 
-    fn add_group(&mut self, file: usize, pointer: &str, item: &Value) {
-        let Some(arn) = text(item, "Arn") else {
+    fn add_group(&mut self, file: usize, pointer: &str, record: GroupRecord) {
+        let Some(arn) = record.arn.0 else {
             self.problem(file, pointer, "a group without `Arn`", None);
             return;
         };
-        let inline = self.inline_policies(file, pointer, item, "GroupPolicyList", &arn);
+        let inline = self.inline_policies(file, pointer, record.inline, "GroupPolicyList", &arn);
         let group = self
             .account
             .groups
@@ -181,9 +181,12 @@ impl Builder<'_> {
                 arn: arn.clone(),
                 ..Group::default()
             });
-        group.name = text(item, "GroupName").unwrap_or_default();
+        group.name = record.name.0.unwrap_or_default();
         group.inline_policies.extend(inline);
-        push_unique(&mut group.attached_policies, Self::attached(item));
+        push_unique(
+            &mut group.attached_policies,
+            Self::attached(record.attached),
+        );
         group.source.get_or_insert(SourceRef {
             file,
             pointer: pointer.to_owned(),
@@ -192,21 +195,18 @@ impl Builder<'_> {
 
     /// A managed policy with its versions: the default version's document is
     /// the one that applies.
-    fn add_managed_policy(&mut self, file: usize, pointer: &str, item: &Value) {
-        let Some(arn) = text(item, "Arn") else {
+    fn add_managed_policy(&mut self, file: usize, pointer: &str, record: ManagedPolicyRecord) {
+        let Some(arn) = record.arn.0 else {
             self.problem(file, pointer, "a managed policy without `Arn`", None);
             return;
         };
-        let default_version = text(item, "DefaultVersionId");
-        let versions = items(item, "PolicyVersionList", pointer);
+        let default_version = record.default_version.0;
+        let versions = record.versions.0;
+        let any_version = !versions.is_empty();
         let chosen = versions
             .iter()
-            .find(|(v, _)| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true))
-            .or_else(|| {
-                versions
-                    .iter()
-                    .find(|(v, _)| text(v, "VersionId") == default_version)
-            });
+            .position(|v| v.0.is_default.0 == Some(true))
+            .or_else(|| versions.iter().position(|v| v.0.id.0 == default_version));
         let origin = if is_aws_managed_policy_arn(&arn) {
             PolicyOrigin::AwsManaged {
                 arn: arn.clone(),
@@ -216,17 +216,21 @@ impl Builder<'_> {
             PolicyOrigin::CustomerManaged { arn: arn.clone() }
         };
         let document = match chosen {
-            Some((version, at)) => version.get("Document").map(|d| {
-                self.add_policy(
-                    Some(file),
-                    &format!("{at}/Document"),
-                    d,
-                    PolicyKind::Identity,
-                    origin,
-                )
-            }),
+            Some(i) => versions
+                .into_iter()
+                .nth(i)
+                .and_then(|v| v.0.document.0)
+                .map(|d| {
+                    self.add_document(
+                        Some(file),
+                        &format!("{pointer}/PolicyVersionList/{i}/Document"),
+                        d,
+                        PolicyKind::Identity,
+                        origin,
+                    )
+                }),
             None => {
-                if !versions.is_empty() {
+                if any_version {
                     self.problem(
                         file,
                         pointer,
@@ -245,7 +249,9 @@ impl Builder<'_> {
                 arn: arn.clone(),
                 ..ManagedPolicy::default()
             });
-        entry.name = text(item, "PolicyName")
+        entry.name = record
+            .name
+            .0
             .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_owned());
         entry.default_version = default_version.or(entry.default_version.take());
         if entry.document.is_none() {
@@ -308,10 +314,4 @@ impl Builder<'_> {
             });
         }
     }
-}
-
-fn tags_present(item: &Value) -> bool {
-    item.get("Tags")
-        .and_then(Value::as_array)
-        .is_some_and(|t| !t.is_empty())
 }

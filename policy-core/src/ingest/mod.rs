@@ -10,6 +10,7 @@
 mod builder;
 mod iam;
 mod lambda;
+mod records;
 
 use std::path::{Path, PathBuf};
 
@@ -98,9 +99,33 @@ struct LoadedFile {
     /// The size of its text.
     bytes: usize,
     /// The parsed file, with its text when it is small enough to keep.
-    outcome: Result<(Value, Option<Arc<str>>), Loaded>,
+    outcome: Result<(Parsed, Option<Arc<str>>), Loaded>,
     /// The digests of the policy documents in it.
     digests: builder::DocumentDigests,
+}
+
+/// A file as it was parsed.
+enum Parsed {
+    /// A JSON tree, for any kind of file.
+    Tree(Value),
+    /// An authorization-details output, read straight into its records
+    /// (the largest files of a dump: no tree is built for them).
+    AuthorizationDetails(Box<records::AuthorizationDetails>),
+}
+
+/// Reads an authorization-details output straight into its records, when
+/// the text is one; `None` sends it the general way (a tree, then
+/// [`sniff`]) — also when the typed read fails, e.g. on a repeated key,
+/// which a tree reads as its last value.
+fn read_authorization_details(text: &str) -> Option<records::AuthorizationDetails> {
+    // Every such output has a `…DetailList` member; a look for it is
+    // cheaper than an attempt on every file.
+    if !text.contains("DetailList\"") {
+        return None;
+    }
+    serde_json::from_str::<records::AuthorizationDetails>(text)
+        .ok()
+        .filter(records::AuthorizationDetails::is_authorization_details)
 }
 
 /// Why a file was not parsed.
@@ -216,8 +241,13 @@ fn load(path: &Path) -> LoadedFile {
                 message: "the file is not UTF-8 text".to_owned(),
                 help: None,
             })),
-            Ok(text) => match serde_json::from_str::<Value>(&text) {
-                Ok(value) => Ok((value, (text.len() <= KEPT_TEXT_BYTES).then(|| Arc::from(text)))),
+            Ok(text) => match read_authorization_details(&text) {
+                Some(details) => Ok((
+                    Parsed::AuthorizationDetails(Box::new(details)),
+                    (text.len() <= KEPT_TEXT_BYTES).then(|| Arc::from(text)),
+                )),
+                None => match serde_json::from_str::<Value>(&text) {
+                Ok(value) => Ok((Parsed::Tree(value), (text.len() <= KEPT_TEXT_BYTES).then(|| Arc::from(text)))),
                 Err(e) => Err(Loaded::Problem(IngestProblem {
                     path: shown.clone(),
                     line: Some(e.line()),
@@ -231,13 +261,14 @@ fn load(path: &Path) -> LoadedFile {
                     }),
                 })),
             },
+            },
         },
         Some(_) => Err(Loaded::Skipped("not a JSON file".to_owned())),
     };
     // Policy documents are digested here, in parallel, for the sequential
     // fold to find. A file that is one document is identified by its text.
     let digests = match &outcome {
-        Ok((value, _)) if sniff(value) != FileKind::PolicyDocument => {
+        Ok((Parsed::Tree(value), _)) if sniff(value) != FileKind::PolicyDocument => {
             builder::document_digests(value)
         }
         _ => Default::default(),
@@ -253,7 +284,16 @@ fn load(path: &Path) -> LoadedFile {
 /// Adds one parsed file to the model under construction.
 fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
     match file.outcome {
-        Ok((value, text)) => {
+        Ok((Parsed::AuthorizationDetails(details), text)) => {
+            let index = builder.account.sources.len();
+            builder.account.sources.push(SourceFile {
+                path: Arc::from(file.path),
+                text,
+                kind: FileKind::AuthorizationDetails,
+            });
+            builder.add_authorization_details(index, *details);
+        }
+        Ok((Parsed::Tree(value), text)) => {
             let kind = sniff(&value);
             if kind == FileKind::Unknown {
                 builder.account.skipped.push(Skipped {

@@ -495,3 +495,133 @@ fn documents_are_digested_where_the_fold_looks_for_them() {
     }
     assert!(checked >= 5, "only {checked} documents checked");
 }
+
+mod records_read_alike {
+    //! An authorization-details output read straight from its text gives
+    //! the records its parsed tree gives, whatever types its members have.
+    use super::super::records::AuthorizationDetails;
+    use proptest::prelude::*;
+    use serde::Deserialize;
+    use serde_json::{json, Value};
+
+    /// A member's value: usually the right type, sometimes not.
+    fn any_of(right: Value) -> impl Strategy<Value = Value> {
+        prop_oneof![
+            6 => Just(right),
+            1 => Just(Value::Null),
+            1 => Just(json!(7)),
+            1 => Just(json!(true)),
+            1 => Just(json!("text")),
+            1 => Just(json!([1, {"a": "b"}])),
+            1 => Just(json!({"x": ["y"]})),
+        ]
+    }
+
+    fn document() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})),
+            Just(json!("%7B%22Statement%22%3A%5B%5D%7D")),
+            Just(json!("{\"Statement\": []}")),
+        ]
+        .prop_flat_map(any_of)
+    }
+
+    fn inline() -> impl Strategy<Value = Value> {
+        (any_of(json!("p")), document(), any::<bool>())
+            .prop_map(|(name, doc, with)| {
+                let mut item = json!({"PolicyName": name});
+                if with {
+                    item["PolicyDocument"] = doc;
+                }
+                item
+            })
+            .prop_flat_map(any_of)
+    }
+
+    fn role() -> impl Strategy<Value = Value> {
+        (
+            any_of(json!("arn:aws:iam::111122223333:role/r")),
+            any_of(json!("r")),
+            document(),
+            prop::collection::vec(inline(), 0..3).prop_flat_map(|l| any_of(Value::Array(l))),
+            any_of(json!([{"PolicyArn": "arn:aws:iam::aws:policy/P"}, {"PolicyArn": 3}, "x"])),
+            any_of(json!({"PermissionsBoundaryArn": "arn:aws:iam::111122223333:policy/b"})),
+            any_of(json!([{"Key": "team", "Value": "a"}, {"Key": "k"}, {"Value": 1}])),
+            any_of(json!({"LastUsedDate": "2025-01-01T00:00:00Z"})),
+        )
+            .prop_map(|(arn, name, trust, inline, attached, boundary, tags, last)| {
+                json!({"Arn": arn, "RoleName": name, "AssumeRolePolicyDocument": trust,
+                    "RolePolicyList": inline, "AttachedManagedPolicies": attached,
+                    "PermissionsBoundary": boundary, "Tags": tags, "RoleLastUsed": last, "Path": "/"})
+            })
+            .prop_flat_map(any_of)
+    }
+
+    fn managed_policy() -> impl Strategy<Value = Value> {
+        (
+            any_of(json!("arn:aws:iam::111122223333:policy/p")),
+            any_of(json!("v2")),
+            prop::collection::vec(
+                (any_of(json!("v2")), any_of(json!(true)), document()).prop_map(
+                    |(id, default, doc)| json!({"VersionId": id, "IsDefaultVersion": default, "Document": doc}),
+                ),
+                0..3,
+            ),
+        )
+            .prop_map(|(arn, default, versions)| {
+                json!({"Arn": arn, "DefaultVersionId": default, "PolicyVersionList": versions})
+            })
+    }
+
+    fn user_or_group() -> impl Strategy<Value = Value> {
+        (
+            any_of(json!("arn:aws:iam::111122223333:user/u")),
+            prop::collection::vec(inline(), 0..2),
+            any_of(json!(["g", 1])),
+        )
+            .prop_map(|(arn, inline, groups)| {
+                json!({"Arn": arn, "UserName": "u", "GroupName": "g", "UserPolicyList": inline,
+                    "GroupPolicyList": inline, "GroupList": groups})
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn from_text_and_from_tree(
+            roles in prop::collection::vec(role(), 0..4),
+            policies in prop::collection::vec(managed_policy(), 0..3),
+            people in prop::collection::vec(user_or_group(), 0..2),
+            pretty in any::<bool>(),
+        ) {
+            let value = json!({"RoleDetailList": roles, "Policies": policies,
+                "UserDetailList": people, "GroupDetailList": people});
+            let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+            let from_text: AuthorizationDetails = serde_json::from_str(&text).unwrap();
+            let from_tree = AuthorizationDetails::deserialize(&value).unwrap();
+            prop_assert_eq!(from_text, from_tree);
+        }
+    }
+}
+
+/// A repeated key, which a typed read refuses, sends the file the general
+/// way, where the last value counts — as everywhere else in rolecall.
+#[test]
+fn a_repeated_key_reads_as_its_last_value() {
+    let dir = std::env::temp_dir().join(format!("rolecall-repeated-key-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("details.json"),
+        r#"{"RoleDetailList": [{"Arn": "arn:aws:iam::111122223333:role/r", "RoleName": "first",
+            "RoleName": "second", "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}],
+            "UserDetailList": [], "GroupDetailList": [], "Policies": []}"#,
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let role = &account.roles["arn:aws:iam::111122223333:role/r"];
+    assert_eq!(role.name, "second");
+    assert!(role.trust_policy.is_some());
+    assert!(account.problems.is_empty(), "{:?}", account.problems);
+}

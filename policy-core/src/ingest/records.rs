@@ -1,0 +1,399 @@
+//! The records of `aws iam get-account-authorization-details` as serde
+//! types that accept any JSON: a member of the wrong type reads as absent,
+//! an item that is not an object as an empty one — what the model needs,
+//! read in one pass straight from the text (while files are parsed, in
+//! parallel) or from a parsed tree, with the same result either way.
+//!
+//! Reading the text directly skips building a JSON tree for the largest
+//! file of a dump; its policy documents are kept as their own text, digested
+//! on the way, and parsed only when they are new.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+/// Consumes what is left of a map.
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// Consumes what is left of a sequence.
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// Implements the visitor methods that read a value of another type as
+/// `$default`, so that no JSON value is an error.
+macro_rules! anything_else_is {
+    ($default:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+    };
+}
+
+/// A string member: `None` unless it is a string.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Text(pub Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Some(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(Some(v)))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
+                Text::deserialize(d)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+                drain_map(map).map(|()| Text(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
+                drain_seq(seq).map(|()| Text(None))
+            }
+            anything_else_is!(Text(None));
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// A boolean member: `None` unless it is `true` or `false`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Flag(pub Option<bool>);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FlagVisitor;
+        impl<'de> Visitor<'de> for FlagVisitor {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(Some(v)))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Flag, D::Error> {
+                Flag::deserialize(d)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Flag, E> {
+                Ok(Flag(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Flag, A::Error> {
+                drain_map(map).map(|()| Flag(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Flag, A::Error> {
+                drain_seq(seq).map(|()| Flag(None))
+            }
+        }
+        deserializer.deserialize_any(FlagVisitor)
+    }
+}
+
+/// An array member: its items, each read leniently; empty unless it is an
+/// array.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct List<T>(pub Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for ListVisitor<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(List(items))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<List<T>, D::Error> {
+                List::deserialize(d)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<List<T>, E> {
+                Ok(List::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
+                drain_map(map).map(|()| List::default())
+            }
+            anything_else_is!(List::default());
+        }
+        deserializer.deserialize_any(ListVisitor(PhantomData))
+    }
+}
+
+/// An object member: its members read as `T`; anything else reads as an
+/// empty object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Object<T>(pub T);
+
+impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned + Default> Visitor<'de> for ObjectVisitor<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Object)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Object<T>, D::Error> {
+                Object::deserialize(d)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Object<T>, E> {
+                Ok(Object::default())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Object<T>, A::Error> {
+                drain_seq(seq).map(|()| Object::default())
+            }
+            anything_else_is!(Object::default());
+        }
+        deserializer.deserialize_any(ObjectVisitor(PhantomData))
+    }
+}
+
+/// A member whose presence counts, whatever its value (`null` included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Present<T>(pub Option<T>);
+
+impl<T> Default for Present<T> {
+    fn default() -> Self {
+        Present(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(|v| Present(Some(v)))
+    }
+}
+
+/// A policy document as written: its own text, and — for a document
+/// written as an object — the digest that identifies it, taken as it is
+/// read.
+#[derive(Debug)]
+pub(super) struct Document {
+    pub text: Box<RawValue>,
+    pub digest: Option<(u64, u64)>,
+}
+
+/// Two documents are equal when they are the same JSON written as objects
+/// alike: read from a file's text or from its tree, a document keeps its
+/// content, not its spacing.
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        let tree = |d: &Document| serde_json::from_str::<serde_json::Value>(d.text.get()).ok();
+        self.digest.is_some() == other.digest.is_some() && tree(self) == tree(other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Box::<RawValue>::deserialize(deserializer)?;
+        let digest = text
+            .get()
+            .starts_with('{')
+            .then(|| super::builder::digest_text(text.get()));
+        Ok(Document { text, digest })
+    }
+}
+
+/// `get-account-authorization-details`: one page of it.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct AuthorizationDetails {
+    #[serde(rename = "Policies")]
+    pub policies: List<Object<ManagedPolicyRecord>>,
+    #[serde(rename = "RoleDetailList")]
+    pub roles: Present<List<Object<RoleRecord>>>,
+    #[serde(rename = "GroupDetailList")]
+    pub groups: Present<List<Object<GroupRecord>>>,
+    #[serde(rename = "UserDetailList")]
+    pub users: Present<List<Object<UserRecord>>>,
+}
+
+impl AuthorizationDetails {
+    /// Whether the object has a member that makes it an
+    /// authorization-details output (as [`super::sniff`] decides).
+    pub fn is_authorization_details(&self) -> bool {
+        self.roles.0.is_some() || self.groups.0.is_some() || self.users.0.is_some()
+    }
+}
+
+/// A role, as `RoleDetailList` and `get-role` print it.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct RoleRecord {
+    #[serde(rename = "Arn")]
+    pub arn: Text,
+    #[serde(rename = "RoleName")]
+    pub name: Text,
+    #[serde(rename = "Path")]
+    pub path: Text,
+    #[serde(rename = "AssumeRolePolicyDocument")]
+    pub trust: Present<Document>,
+    #[serde(rename = "RolePolicyList")]
+    pub inline: List<Object<InlinePolicyRecord>>,
+    #[serde(rename = "AttachedManagedPolicies")]
+    pub attached: List<Object<AttachedPolicyRecord>>,
+    #[serde(rename = "PermissionsBoundary")]
+    pub boundary: Object<BoundaryRecord>,
+    #[serde(rename = "Tags")]
+    pub tags: List<Object<TagRecord>>,
+    #[serde(rename = "RoleLastUsed")]
+    pub last_used: Object<LastUsedRecord>,
+}
+
+/// A user of `UserDetailList`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct UserRecord {
+    #[serde(rename = "Arn")]
+    pub arn: Text,
+    #[serde(rename = "UserName")]
+    pub name: Text,
+    #[serde(rename = "UserPolicyList")]
+    pub inline: List<Object<InlinePolicyRecord>>,
+    #[serde(rename = "AttachedManagedPolicies")]
+    pub attached: List<Object<AttachedPolicyRecord>>,
+    #[serde(rename = "GroupList")]
+    pub groups: List<Text>,
+    #[serde(rename = "PermissionsBoundary")]
+    pub boundary: Object<BoundaryRecord>,
+}
+
+/// A group of `GroupDetailList`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct GroupRecord {
+    #[serde(rename = "Arn")]
+    pub arn: Text,
+    #[serde(rename = "GroupName")]
+    pub name: Text,
+    #[serde(rename = "GroupPolicyList")]
+    pub inline: List<Object<InlinePolicyRecord>>,
+    #[serde(rename = "AttachedManagedPolicies")]
+    pub attached: List<Object<AttachedPolicyRecord>>,
+}
+
+/// A managed policy of `Policies`, with its versions.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct ManagedPolicyRecord {
+    #[serde(rename = "Arn")]
+    pub arn: Text,
+    #[serde(rename = "PolicyName")]
+    pub name: Text,
+    #[serde(rename = "DefaultVersionId")]
+    pub default_version: Text,
+    #[serde(rename = "PolicyVersionList")]
+    pub versions: List<Object<PolicyVersionRecord>>,
+}
+
+/// One version of a managed policy.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct PolicyVersionRecord {
+    #[serde(rename = "VersionId")]
+    pub id: Text,
+    #[serde(rename = "IsDefaultVersion")]
+    pub is_default: Flag,
+    #[serde(rename = "Document")]
+    pub document: Present<Document>,
+}
+
+/// An inline policy: `{PolicyName, PolicyDocument}`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct InlinePolicyRecord {
+    #[serde(rename = "PolicyName")]
+    pub name: Text,
+    #[serde(rename = "PolicyDocument")]
+    pub document: Present<Document>,
+}
+
+/// An attached managed policy: `{PolicyName, PolicyArn}`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct AttachedPolicyRecord {
+    #[serde(rename = "PolicyArn")]
+    pub arn: Text,
+}
+
+/// A permissions boundary.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct BoundaryRecord {
+    #[serde(rename = "PermissionsBoundaryArn")]
+    pub arn: Text,
+}
+
+/// A tag.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct TagRecord {
+    #[serde(rename = "Key")]
+    pub key: Text,
+    #[serde(rename = "Value")]
+    pub value: Text,
+}
+
+/// When a role was last used.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct LastUsedRecord {
+    #[serde(rename = "LastUsedDate")]
+    pub date: Text,
+}
