@@ -405,17 +405,24 @@ impl<'m> Builder<'m> {
                     Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
                 }
             }
-            FileKind::FunctionList => {
-                for key in ["Functions", "Versions"] {
-                    for (item, pointer) in items(value, key, "") {
-                        self.add_function(file, &pointer, item);
-                    }
+            FileKind::FunctionList => match super::records::FunctionList::deserialize(value) {
+                Ok(list) => self.add_function_list(file, list),
+                // Every JSON value reads as a record: this cannot fail.
+                Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
+            },
+            FileKind::Function => {
+                let (pointer, configuration) = match value.get("Configuration") {
+                    Some(configuration) => ("/Configuration", configuration),
+                    None => ("", value),
+                };
+                match super::records::Object::<super::records::FunctionRecord>::deserialize(
+                    configuration,
+                ) {
+                    Ok(record) => self.add_function(file, pointer, record.0),
+                    // Every JSON value reads as a record: this cannot fail.
+                    Err(e) => self.problem(file, pointer, format!("cannot be read: {e}"), None),
                 }
             }
-            FileKind::Function => match value.get("Configuration") {
-                Some(configuration) => self.add_function(file, "/Configuration", configuration),
-                None => self.add_function(file, "", value),
-            },
             FileKind::EventSourceMappings => {
                 if value.get("EventSourceMappings").is_some() {
                     for (item, pointer) in items(value, "EventSourceMappings", "") {

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use super::builder::{text, texts, Builder, Pending};
+use super::builder::{text, texts as value_texts, Builder, Pending};
+use super::records::{texts, FunctionList, FunctionRecord};
 use crate::eval::PolicyKind;
 use crate::model::{
     Alias, EventSourceMapping, FileSystem, FunctionUrlConfig, PolicyOrigin, SourceRef, VpcConfig,
@@ -11,8 +12,18 @@ use crate::model::{
 use crate::policy::decode_document;
 
 impl Builder<'_> {
-    pub(super) fn add_function(&mut self, file: usize, pointer: &str, item: &Value) {
-        let Some(arn) = text(item, "FunctionArn") else {
+    /// The functions of a `list-functions` (or `list-versions-by-function`)
+    /// page.
+    pub(super) fn add_function_list(&mut self, file: usize, list: FunctionList) {
+        for (key, items) in [("Functions", list.functions), ("Versions", list.versions)] {
+            for (i, item) in items.0.unwrap_or_default().into_iter().enumerate() {
+                self.add_function(file, &format!("/{key}/{i}"), item.0);
+            }
+        }
+    }
+
+    pub(super) fn add_function(&mut self, file: usize, pointer: &str, record: FunctionRecord) {
+        let Some(arn) = record.arn.0 else {
             self.problem(
                 file,
                 pointer,
@@ -40,74 +51,58 @@ impl Builder<'_> {
                 *slot = value;
             }
         };
-        set(&mut function.runtime, text(item, "Runtime"));
-        set(&mut function.package_type, text(item, "PackageType"));
-        set(&mut function.role, text(item, "Role"));
-        set(&mut function.handler, text(item, "Handler"));
-        set(&mut function.version, text(item, "Version"));
-        set(
-            &mut function.tracing_mode,
-            item.get("TracingConfig").and_then(|t| text(t, "Mode")),
-        );
+        set(&mut function.runtime, record.runtime.0);
+        set(&mut function.package_type, record.package_type.0);
+        set(&mut function.role, record.role.0);
+        set(&mut function.handler, record.handler.0);
+        set(&mut function.version, record.version.0);
+        set(&mut function.tracing_mode, record.tracing.0.mode.0);
         set(
             &mut function.dead_letter_target,
-            item.get("DeadLetterConfig")
-                .and_then(|d| text(d, "TargetArn")),
+            record.dead_letter.0.target.0,
         );
-        set(&mut function.kms_key, text(item, "KMSKeyArn"));
-        set(
-            &mut function.log_group,
-            item.get("LoggingConfig").and_then(|l| text(l, "LogGroup")),
-        );
-        set(
-            &mut function.log_format,
-            item.get("LoggingConfig").and_then(|l| text(l, "LogFormat")),
-        );
-        if let Some(name) = text(item, "FunctionName") {
+        set(&mut function.kms_key, record.kms_key.0);
+        set(&mut function.log_group, record.logging.0.group.0);
+        set(&mut function.log_format, record.logging.0.format.0);
+        if let Some(name) = record.name.0 {
             function.name = name;
         }
         if function.architectures.is_empty() {
-            function.architectures = texts(item, "Architectures");
+            function.architectures = texts(record.architectures);
         }
-        if let Some(vpc) = item.get("VpcConfig") {
+        if let Some(vpc) = record.vpc.0 {
             let config = VpcConfig {
-                vpc_id: text(vpc, "VpcId").filter(|v| !v.is_empty()),
-                subnet_ids: texts(vpc, "SubnetIds"),
-                security_group_ids: texts(vpc, "SecurityGroupIds"),
+                vpc_id: vpc.0.vpc_id.0.filter(|v| !v.is_empty()),
+                subnet_ids: texts(vpc.0.subnet_ids),
+                security_group_ids: texts(vpc.0.security_group_ids),
             };
             if function.vpc.is_none() || config.is_attached() {
                 function.vpc = Some(config);
             }
         }
         if function.file_systems.is_empty() {
-            function.file_systems = item
-                .get("FileSystemConfigs")
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(|fs| {
-                            Some(FileSystem {
-                                arn: text(fs, "Arn")?,
-                                local_mount_path: text(fs, "LocalMountPath"),
-                            })
-                        })
-                        .collect()
+            function.file_systems = record
+                .file_systems
+                .0
+                .into_iter()
+                .filter_map(|fs| {
+                    Some(FileSystem {
+                        arn: fs.0.arn.0?,
+                        local_mount_path: fs.0.local_mount_path.0,
+                    })
                 })
-                .unwrap_or_default();
+                .collect();
         }
         if function.layers.is_empty() {
-            function.layers = item
-                .get("Layers")
-                .and_then(Value::as_array)
-                .map(|list| list.iter().filter_map(|l| text(l, "Arn")).collect())
-                .unwrap_or_default();
+            function.layers = record
+                .layers
+                .0
+                .into_iter()
+                .filter_map(|l| l.0.arn.0)
+                .collect();
         }
         if function.environment_variables.is_empty() {
-            function.environment_variables = item
-                .pointer("/Environment/Variables")
-                .and_then(Value::as_object)
-                .map(|vars| vars.keys().cloned().collect())
-                .unwrap_or_default();
+            function.environment_variables = record.environment.0.variables.0;
         }
         if first || function.source.is_none() {
             function.source = Some(SourceRef {
@@ -140,7 +135,7 @@ impl Builder<'_> {
                 .pointer("/DestinationConfig/OnFailure/Destination")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            topics: texts(item, "Topics"),
+            topics: value_texts(item, "Topics"),
             source_access: item
                 .get("SourceAccessConfigurations")
                 .and_then(Value::as_array)

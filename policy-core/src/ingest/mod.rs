@@ -111,6 +111,20 @@ enum Parsed {
     /// An authorization-details output, read straight into its records
     /// (the largest files of a dump: no tree is built for them).
     AuthorizationDetails(Box<records::AuthorizationDetails>),
+    /// A page of functions, read straight into their records.
+    FunctionList(Box<records::FunctionList>),
+}
+
+/// Reads a `list-functions` page straight into its records, when the text
+/// is one (its `Functions` member is an array, and nothing makes it an
+/// authorization-details output, which [`sniff`] tells first).
+fn read_function_list(text: &str) -> Option<records::FunctionList> {
+    if !text.contains("\"Functions\"") || text.contains("\"Policies\"") {
+        return None;
+    }
+    serde_json::from_str::<records::FunctionList>(text)
+        .ok()
+        .filter(|list| list.functions.0.is_some())
 }
 
 /// Reads an authorization-details output straight into its records, when
@@ -241,9 +255,12 @@ fn load(path: &Path) -> LoadedFile {
                 message: "the file is not UTF-8 text".to_owned(),
                 help: None,
             })),
-            Ok(text) => match read_authorization_details(&text) {
-                Some(details) => Ok((
-                    Parsed::AuthorizationDetails(Box::new(details)),
+            Ok(text) => match read_authorization_details(&text)
+                .map(|details| Parsed::AuthorizationDetails(Box::new(details)))
+                .or_else(|| read_function_list(&text).map(|list| Parsed::FunctionList(Box::new(list))))
+            {
+                Some(parsed) => Ok((
+                    parsed,
                     (text.len() <= KEPT_TEXT_BYTES).then(|| Arc::from(text)),
                 )),
                 None => match serde_json::from_str::<Value>(&text) {
@@ -292,6 +309,15 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 kind: FileKind::AuthorizationDetails,
             });
             builder.add_authorization_details(index, *details);
+        }
+        Ok((Parsed::FunctionList(list), text)) => {
+            let index = builder.account.sources.len();
+            builder.account.sources.push(SourceFile {
+                path: Arc::from(file.path),
+                text,
+                kind: FileKind::FunctionList,
+            });
+            builder.add_function_list(index, *list);
         }
         Ok((Parsed::Tree(value), text)) => {
             let kind = sniff(&value);

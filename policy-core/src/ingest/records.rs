@@ -397,3 +397,196 @@ pub(super) struct LastUsedRecord {
     #[serde(rename = "LastUsedDate")]
     pub date: Text,
 }
+
+/// An array member: `Some` of its items (each read leniently) only if it
+/// is an array — for the members whose being an array tells what a file is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Array<T>(pub Option<Vec<T>>);
+
+impl<T> Default for Array<T> {
+    fn default() -> Self {
+        Array(None)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Array<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ArrayVisitor<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for ArrayVisitor<T> {
+            type Value = Array<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Array<T>, A::Error> {
+                List::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(|list| Array(Some(list.0)))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Array<T>, D::Error> {
+                Array::deserialize(d)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Array<T>, E> {
+                Ok(Array::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Array<T>, A::Error> {
+                drain_map(map).map(|()| Array::default())
+            }
+            anything_else_is!(Array::default());
+        }
+        deserializer.deserialize_any(ArrayVisitor(PhantomData))
+    }
+}
+
+/// The names of an object's members, sorted and each once (as a parsed
+/// tree holds them); empty unless it is an object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Keys(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((key, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
+                    keys.push(key);
+                }
+                keys.sort_unstable();
+                keys.dedup();
+                Ok(Keys(keys))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Keys, D::Error> {
+                Keys::deserialize(d)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Keys, E> {
+                Ok(Keys::default())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Keys, A::Error> {
+                drain_seq(seq).map(|()| Keys::default())
+            }
+            anything_else_is!(Keys::default());
+        }
+        deserializer.deserialize_any(KeysVisitor)
+    }
+}
+
+/// `lambda list-functions` (or `list-versions-by-function`): one page.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct FunctionList {
+    #[serde(rename = "Functions")]
+    pub functions: Array<Object<FunctionRecord>>,
+    #[serde(rename = "Versions")]
+    pub versions: Array<Object<FunctionRecord>>,
+}
+
+/// A function's configuration, as the function lists and `get-function`
+/// print it.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct FunctionRecord {
+    #[serde(rename = "FunctionArn")]
+    pub arn: Text,
+    #[serde(rename = "FunctionName")]
+    pub name: Text,
+    #[serde(rename = "Runtime")]
+    pub runtime: Text,
+    #[serde(rename = "PackageType")]
+    pub package_type: Text,
+    #[serde(rename = "Role")]
+    pub role: Text,
+    #[serde(rename = "Handler")]
+    pub handler: Text,
+    #[serde(rename = "Version")]
+    pub version: Text,
+    #[serde(rename = "TracingConfig")]
+    pub tracing: Object<TracingRecord>,
+    #[serde(rename = "DeadLetterConfig")]
+    pub dead_letter: Object<DeadLetterRecord>,
+    #[serde(rename = "KMSKeyArn")]
+    pub kms_key: Text,
+    #[serde(rename = "LoggingConfig")]
+    pub logging: Object<LoggingRecord>,
+    #[serde(rename = "Architectures")]
+    pub architectures: List<Text>,
+    #[serde(rename = "VpcConfig")]
+    pub vpc: Present<Object<VpcRecord>>,
+    #[serde(rename = "FileSystemConfigs")]
+    pub file_systems: List<Object<FileSystemRecord>>,
+    #[serde(rename = "Layers")]
+    pub layers: List<Object<LayerRecord>>,
+    #[serde(rename = "Environment")]
+    pub environment: Object<EnvironmentRecord>,
+}
+
+/// `TracingConfig`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct TracingRecord {
+    #[serde(rename = "Mode")]
+    pub mode: Text,
+}
+
+/// `DeadLetterConfig`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct DeadLetterRecord {
+    #[serde(rename = "TargetArn")]
+    pub target: Text,
+}
+
+/// `LoggingConfig`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct LoggingRecord {
+    #[serde(rename = "LogGroup")]
+    pub group: Text,
+    #[serde(rename = "LogFormat")]
+    pub format: Text,
+}
+
+/// `VpcConfig`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct VpcRecord {
+    #[serde(rename = "VpcId")]
+    pub vpc_id: Text,
+    #[serde(rename = "SubnetIds")]
+    pub subnet_ids: List<Text>,
+    #[serde(rename = "SecurityGroupIds")]
+    pub security_group_ids: List<Text>,
+}
+
+/// An item of `FileSystemConfigs`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct FileSystemRecord {
+    #[serde(rename = "Arn")]
+    pub arn: Text,
+    #[serde(rename = "LocalMountPath")]
+    pub local_mount_path: Text,
+}
+
+/// An item of `Layers`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct LayerRecord {
+    #[serde(rename = "Arn")]
+    pub arn: Text,
+}
+
+/// `Environment`: only the names of its variables are kept.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct EnvironmentRecord {
+    #[serde(rename = "Variables")]
+    pub variables: Keys,
+}
+
+/// The texts of a list of lenient strings, without the ones that are not.
+pub(super) fn texts(list: List<Text>) -> Vec<String> {
+    list.0.into_iter().filter_map(|t| t.0).collect()
+}

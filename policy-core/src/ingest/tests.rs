@@ -499,7 +499,7 @@ fn documents_are_digested_where_the_fold_looks_for_them() {
 mod records_read_alike {
     //! An authorization-details output read straight from its text gives
     //! the records its parsed tree gives, whatever types its members have.
-    use super::super::records::AuthorizationDetails;
+    use super::super::records::{AuthorizationDetails, FunctionList};
     use proptest::prelude::*;
     use serde::Deserialize;
     use serde_json::{json, Value};
@@ -585,8 +585,43 @@ mod records_read_alike {
             })
     }
 
+    fn function() -> impl Strategy<Value = Value> {
+        (
+            any_of(json!("arn:aws:lambda:us-east-1:111122223333:function:f")),
+            any_of(json!("python3.12")),
+            any_of(json!({"Mode": "Active"})),
+            any_of(json!({"VpcId": "vpc-1", "SubnetIds": ["s", 2], "SecurityGroupIds": ["g"]})),
+            any_of(json!({"Variables": {"B": "1", "A": {"x": 1}}})),
+            any_of(json!([{"Arn": "arn:aws:lambda:us-east-1:111122223333:layer:l:1"}, {"Arn": 1}])),
+            any_of(json!([{"Arn": "arn:fs", "LocalMountPath": "/mnt"}, {"LocalMountPath": "/x"}])),
+            any_of(json!(["arm64", 64])),
+        )
+            .prop_map(
+                |(arn, runtime, tracing, vpc, environment, layers, file_systems, architectures)| {
+                    json!({"FunctionArn": arn, "FunctionName": "f", "Runtime": runtime,
+                    "TracingConfig": tracing, "VpcConfig": vpc, "Environment": environment,
+                    "Layers": layers, "FileSystemConfigs": file_systems,
+                    "Architectures": architectures, "LoggingConfig": {"LogGroup": "/aws/lambda/f"}})
+                },
+            )
+            .prop_flat_map(any_of)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn function_lists_from_text_and_from_tree(
+            functions in prop::collection::vec(function(), 0..4),
+            versions in any_of(json!([{"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f:1"}])),
+            pretty in any::<bool>(),
+        ) {
+            let value = json!({"Functions": functions, "Versions": versions});
+            let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+            let from_text: FunctionList = serde_json::from_str(&text).unwrap();
+            let from_tree = FunctionList::deserialize(&value).unwrap();
+            prop_assert_eq!(from_text, from_tree);
+        }
+
         #[test]
         fn from_text_and_from_tree(
             roles in prop::collection::vec(role(), 0..4),
