@@ -170,10 +170,10 @@ impl<'a> Context<'a> {
                     role.account, role.name, function.name
                 );
                 let principal = Principal::parse(&session).ok()?;
-                let context = self.request_context(&principal);
+                let context = Self::role_request_context(&principal, role);
                 Some(Subject {
                     principal,
-                    policies: self.account.principal_policies(role_arn),
+                    policies: self.account.role_policies(role),
                     context,
                 })
             },
@@ -201,13 +201,11 @@ impl<'a> Context<'a> {
     ) -> impl Fn(&RequiredAccess) -> bool + use<'s, 'a> {
         let key = address(role);
         let compute = move || {
-            self.role_principal(role).map(|(principal, policies)| {
-                let context = self.request_context(&principal);
-                Subject {
-                    principal,
-                    policies,
-                    context,
-                }
+            let principal = Principal::parse(&role.arn).ok()?;
+            Some(Subject {
+                context: Self::role_request_context(&principal, role),
+                policies: self.account.role_policies(role),
+                principal,
             })
         };
         // The shared answer when there is one for this role; else this
@@ -391,6 +389,17 @@ impl<'a> Context<'a> {
                 crate::eval::ContextValue::Single(role.arn.clone()),
             );
         }
+        context
+    }
+
+    /// [`Context::request_context`] for a principal that is `role` or one
+    /// of its sessions, with the role at hand.
+    fn role_request_context(principal: &Principal, role: &crate::model::Role) -> RequestContext {
+        let mut context = principal_context(principal);
+        context.insert(
+            "aws:PrincipalArn",
+            crate::eval::ContextValue::Single(role.arn.clone()),
+        );
         context
     }
 

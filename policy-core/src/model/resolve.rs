@@ -46,9 +46,37 @@ impl Account {
         ids
     }
 
+    /// [`Account::principal_policies`] of a role already at hand: inline,
+    /// then attached managed policies, and the boundary.
+    pub fn role_policies(&self, role: &super::Role) -> PolicySet {
+        let managed = role
+            .attached_policies
+            .iter()
+            .filter_map(|arn| self.managed_policies.get(arn).and_then(|p| p.document));
+        PolicySet {
+            identity: role
+                .inline_policies
+                .values()
+                .copied()
+                .chain(managed)
+                .map(|id| self.compiled(id))
+                .collect(),
+            boundary: role
+                .permissions_boundary
+                .as_deref()
+                .and_then(|arn| self.managed_document(arn))
+                .into_iter()
+                .collect(),
+            ..PolicySet::default()
+        }
+    }
+
     /// The policies a role or user brings to a request: identity policies
     /// and permissions boundary.
     pub fn principal_policies(&self, principal_arn: &str) -> PolicySet {
+        if let Some(role) = self.roles.get(principal_arn) {
+            return self.role_policies(role);
+        }
         let boundary = self
             .roles
             .get(principal_arn)
