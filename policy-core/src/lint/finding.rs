@@ -140,8 +140,12 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         .collect();
     wanted.sort_unstable();
     let groups: Vec<&[(usize, usize)]> = wanted.chunk_by(|a, b| a.0 == b.0).collect();
+    // One task per file: the files findings point into are few and of very
+    // different sizes (a dump's large pages sit together in path order), so
+    // rayon's halving would leave them all to one thread.
     let found: Vec<Vec<(usize, Option<crate::locate::Location>)>> = groups
         .par_iter()
+        .with_max_len(1)
         .map(|group| {
             let pointers: Vec<&str> = group
                 .iter()
