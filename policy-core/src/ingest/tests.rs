@@ -391,7 +391,7 @@ fn get_role_policy_outputs_join_their_role_by_name() {
 /// function or role than the one cached must get that one's answer.
 #[test]
 fn shared_answers_never_leak_to_another_function_or_role() {
-    use crate::lint::{Context, RequiredAccess, Shared};
+    use crate::lint::{Context, RequiredAccess, RunIndex, Shared};
     let embedded = |arn: &str| {
         crate::managed::aws_managed_policies()
             .ok()
@@ -402,6 +402,7 @@ fn shared_answers_never_leak_to_another_function_or_role() {
     let evaluator = Evaluator::new();
     let options = Value::Null;
     let plain = Context::new(&account, &evaluator, &options);
+    let index = RunIndex::new(&account);
     let required = [
         RequiredAccess::new(
             "sqs:ReceiveMessage",
@@ -429,7 +430,7 @@ fn shared_answers_never_leak_to_another_function_or_role() {
     for (i, first) in functions.iter().enumerate() {
         for (j, second) in functions.iter().enumerate() {
             let shared = Shared::default();
-            let cx = Context::sharing(&account, &evaluator, &options, &shared);
+            let cx = Context::sharing(&account, &evaluator, &options, &shared, Some(&index));
             assert_eq!(missing(&cx, first), answers[i]);
             assert_eq!(missing(&cx, second), answers[j]);
             assert_eq!(missing(&cx, first), answers[i]);
@@ -447,7 +448,7 @@ fn shared_answers_never_leak_to_another_function_or_role() {
     for (i, first) in roles.iter().enumerate() {
         for (j, second) in roles.iter().enumerate() {
             let shared = Shared::default();
-            let cx = Context::sharing(&account, &evaluator, &options, &shared);
+            let cx = Context::sharing(&account, &evaluator, &options, &shared, Some(&index));
             assert_eq!(cx.role_allows_each(first)(probe), allowed[i]);
             assert_eq!(cx.role_allows_each(second)(probe), allowed[j]);
             assert_eq!(

@@ -2,6 +2,7 @@
 //! questions several rules share, answered once here.
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -11,7 +12,7 @@ use crate::eval::{
     CompiledPolicy, Decision, Evaluator, PolicyKind, PolicySet, Principal, Request, RequestContext,
     Response, StatementOutcome,
 };
-use crate::model::{describe_origin, Account, Function, PolicyId, SourceRef};
+use crate::model::{describe_origin, Account, Function, ManagedPolicy, PolicyId, Role, SourceRef};
 
 use super::Location;
 
@@ -58,6 +59,49 @@ pub struct Context<'a> {
     /// Answers every rule run on the same target asks for, kept for the
     /// next rule (the engine gives one per target).
     shared: Option<&'a Shared<'a>>,
+    /// Hash look-ups over the model, built once per run by the engine.
+    index: Option<&'a RunIndex<'a>>,
+}
+
+/// The look-ups rules make over and over — a role, a function or a managed
+/// policy by ARN, the functions whose execution role a role is — by hash,
+/// built once per run: the model's sorted maps compare ARNs that share
+/// long prefixes at every step.
+pub struct RunIndex<'a> {
+    roles: HashMap<&'a str, &'a Role>,
+    functions: HashMap<&'a str, &'a Function>,
+    managed: HashMap<&'a str, &'a ManagedPolicy>,
+    functions_by_role: HashMap<&'a str, Vec<&'a Function>>,
+}
+
+impl<'a> RunIndex<'a> {
+    /// Indexes `account`.
+    pub fn new(account: &'a Account) -> Self {
+        let mut functions_by_role: HashMap<&str, Vec<&Function>> = HashMap::new();
+        for function in account.functions.values() {
+            if let Some(role) = &function.role {
+                functions_by_role.entry(role).or_default().push(function);
+            }
+        }
+        RunIndex {
+            roles: account
+                .roles
+                .iter()
+                .map(|(k, v)| (k.as_str(), &**v))
+                .collect(),
+            functions: account
+                .functions
+                .iter()
+                .map(|(k, v)| (k.as_str(), &**v))
+                .collect(),
+            managed: account
+                .managed_policies
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
+            functions_by_role,
+        }
+    }
 }
 
 /// A principal ready for questions: who it is, its policies, and the
@@ -96,6 +140,7 @@ impl<'a> Context<'a> {
             evaluator,
             options,
             shared: None,
+            index: None,
         }
     }
 
@@ -106,12 +151,40 @@ impl<'a> Context<'a> {
         evaluator: &'a Evaluator,
         options: &'a Value,
         shared: &'a Shared<'a>,
+        index: Option<&'a RunIndex<'a>>,
     ) -> Self {
         Context {
             account,
             evaluator,
             options,
             shared: Some(shared),
+            index,
+        }
+    }
+
+    /// The role with this ARN.
+    fn role(&self, arn: &str) -> Option<&'a Role> {
+        match self.index {
+            Some(index) => index.roles.get(arn).copied(),
+            None => self.account.roles.get(arn).map(|r| &**r),
+        }
+    }
+
+    /// The function with this unqualified ARN.
+    fn function(&self, arn: &str) -> Option<&'a Function> {
+        match self.index {
+            Some(index) => index.functions.get(arn).copied(),
+            None => self.account.functions.get(arn).map(|f| &**f),
+        }
+    }
+
+    /// A role's policies, its managed ones found through the index.
+    fn role_policies(&self, role: &Role) -> PolicySet {
+        match self.index {
+            Some(index) => self
+                .account
+                .role_policies_with(role, |arn| index.managed.get(arn).copied()),
+            None => self.account.role_policies(role),
         }
     }
 
@@ -164,7 +237,7 @@ impl<'a> Context<'a> {
             address(function),
             || {
                 let role_arn = function.role.as_deref()?;
-                let role = self.account.roles.get(role_arn)?;
+                let role = self.role(role_arn)?;
                 let session = format!(
                     "arn:aws:sts::{}:assumed-role/{}/{}",
                     role.account, role.name, function.name
@@ -173,7 +246,7 @@ impl<'a> Context<'a> {
                 let context = Self::role_request_context(&principal, role);
                 Some(Subject {
                     principal,
-                    policies: self.account.role_policies(role),
+                    policies: self.role_policies(role),
                     context,
                 })
             },
@@ -204,7 +277,7 @@ impl<'a> Context<'a> {
             let principal = Principal::parse(&role.arn).ok()?;
             Some(Subject {
                 context: Self::role_request_context(&principal, role),
-                policies: self.account.role_policies(role),
+                policies: self.role_policies(role),
                 principal,
             })
         };
@@ -234,16 +307,19 @@ impl<'a> Context<'a> {
 
     /// The functions whose execution role is `role_arn`.
     pub fn functions_using(&self, role_arn: &str) -> Vec<&'a Function> {
-        let key = match self.account.roles.get(role_arn) {
-            Some(role) => address(&**role),
-            None => return self.account.functions_using(role_arn),
+        let find = || match self.index {
+            Some(index) => index
+                .functions_by_role
+                .get(role_arn)
+                .cloned()
+                .unwrap_or_default(),
+            None => self.account.functions_using(role_arn),
         };
-        self.cached(
-            |shared| &shared.functions_using,
-            key,
-            || self.account.functions_using(role_arn),
-            Vec::clone,
-        )
+        let key = match self.role(role_arn) {
+            Some(role) => address(role),
+            None => return find(),
+        };
+        self.cached(|shared| &shared.functions_using, key, find, Vec::clone)
     }
 
     /// Asks the resource policy `policy` whether `principal` may do `action`
@@ -439,7 +515,11 @@ impl<'a> Context<'a> {
         principal: &Principal,
         access: &RequiredAccess,
     ) -> Vec<Arc<CompiledPolicy>> {
-        let ids = self.account.resource_policy_ids(&access.resource);
+        let ids = Account::resource_policy_ids_with(
+            &access.resource,
+            |arn| self.role(arn),
+            |arn| self.function(arn),
+        );
         if !ids.is_empty() {
             return self.compiled(&ids);
         }

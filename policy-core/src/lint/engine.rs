@@ -62,6 +62,7 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     }
     targets.extend(account.policies.iter().map(Target::Policy));
     targets.push(Target::Account);
+    let index = super::context::RunIndex::new(account);
     let null = Value::Null;
     let rules: Vec<(&'static dyn Rule, &Value, Cow<'static, str>)> = selection
         .rules
@@ -100,7 +101,7 @@ pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
                 // role, the functions using it): answered once for all.
                 let shared = Shared::default();
                 for (rule, options, source) in &rules {
-                    let cx = &Context::sharing(account, &evaluator, options, &shared);
+                    let cx = &Context::sharing(account, &evaluator, options, &shared, Some(&index));
                     let mut out = Findings::appending_to(
                         rule.meta(),
                         source.clone(),

@@ -8,7 +8,8 @@ mod engine;
 mod finding;
 
 pub use context::{
-    describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess, Shared,
+    describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess, RunIndex,
+    Shared,
 };
 pub use engine::{run, RuleSelection, RunOutput};
 pub use finding::{complete_locations, Category, Finding, Location, Severity};

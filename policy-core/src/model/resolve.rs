@@ -49,22 +49,31 @@ impl Account {
     /// [`Account::principal_policies`] of a role already at hand: inline,
     /// then attached managed policies, and the boundary.
     pub fn role_policies(&self, role: &super::Role) -> PolicySet {
-        let managed = role
-            .attached_policies
-            .iter()
-            .filter_map(|arn| self.managed_policies.get(arn).and_then(|p| p.document));
+        self.role_policies_with(role, |arn| self.managed_policies.get(arn))
+    }
+
+    /// [`Account::role_policies`], finding managed policies with `managed`
+    /// (the rules find them through a per-run hash index).
+    pub(crate) fn role_policies_with<'a>(
+        &'a self,
+        role: &super::Role,
+        managed: impl Fn(&str) -> Option<&'a super::ManagedPolicy>,
+    ) -> PolicySet {
+        let document = |arn: &String| managed(arn).and_then(|p| p.document);
+        let attached = role.attached_policies.iter().filter_map(document);
         PolicySet {
             identity: role
                 .inline_policies
                 .values()
                 .copied()
-                .chain(managed)
+                .chain(attached)
                 .map(|id| self.compiled(id))
                 .collect(),
             boundary: role
                 .permissions_boundary
-                .as_deref()
-                .and_then(|arn| self.managed_document(arn))
+                .as_ref()
+                .and_then(document)
+                .map(|id| self.compiled(id))
                 .into_iter()
                 .collect(),
             ..PolicySet::default()
@@ -103,6 +112,20 @@ impl Account {
     /// The resource-based policy that governs a request on `resource`: the
     /// function (or version, or alias) policy, or a role's trust policy.
     pub fn resource_policy_ids(&self, resource: &str) -> Vec<PolicyId> {
+        Self::resource_policy_ids_with(
+            resource,
+            |arn| self.roles.get(arn).map(|r| &**r),
+            |arn| self.functions.get(arn).map(|f| &**f),
+        )
+    }
+
+    /// [`Account::resource_policy_ids`], finding roles and functions (by
+    /// unqualified ARN) with `role` and `function`.
+    pub(crate) fn resource_policy_ids_with<'a>(
+        resource: &str,
+        role: impl Fn(&str) -> Option<&'a super::Role>,
+        function: impl Fn(&str) -> Option<&'a super::Function>,
+    ) -> Vec<PolicyId> {
         // Only roles and functions have theirs in the dump; most questions
         // are about other services' resources, answered without a look-up.
         match resource.split(':').nth(2) {
@@ -112,9 +135,7 @@ impl Account {
                     .nth(5)
                     .is_some_and(|r| r.starts_with("role/")) =>
             {
-                return self
-                    .roles
-                    .get(resource)
+                return role(resource)
                     .and_then(|role| role.trust_policy)
                     .into_iter()
                     .collect();
@@ -122,7 +143,7 @@ impl Account {
             Some("lambda") => {}
             _ => return Vec::new(),
         }
-        let Some(function) = self.functions.get(unqualified_function_arn(resource)) else {
+        let Some(function) = function(unqualified_function_arn(resource)) else {
             return Vec::new();
         };
         let qualifier = super::split_qualifier(resource).map(|(_, q)| q.to_owned());
