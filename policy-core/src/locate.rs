@@ -470,15 +470,18 @@ impl<'a> Walker<'a> {
         }
         let start = self.pos + 1;
         self.pos = start;
+        let bytes: &'a [u8] = self.bytes;
         loop {
-            match self.peek()? {
+            // Most of a dump's bytes are inside strings: jump to the next
+            // quote or backslash.
+            let rest = bytes.get(self.pos..)?;
+            self.pos += memchr::memchr2(b'"', b'\\', rest)?;
+            match bytes.get(self.pos)? {
                 b'\\' => self.pos += 2,
-                b'"' => {
+                _ => {
                     self.pos += 1;
-                    let bytes: &'a [u8] = self.bytes;
                     return bytes.get(start..self.pos - 1);
                 }
-                _ => self.pos += 1,
             }
         }
     }

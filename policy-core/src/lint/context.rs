@@ -2,8 +2,9 @@
 //! questions several rules share, answered once here.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::Value;
 
@@ -68,37 +69,72 @@ pub struct Context<'a> {
 /// built once per run: the model's sorted maps compare ARNs that share
 /// long prefixes at every step.
 pub struct RunIndex<'a> {
-    roles: HashMap<&'a str, &'a Role>,
-    functions: HashMap<&'a str, &'a Function>,
-    managed: HashMap<&'a str, &'a ManagedPolicy>,
-    functions_by_role: HashMap<&'a str, Vec<&'a Function>>,
+    roles: FxHashMap<&'a str, &'a Role>,
+    functions: FxHashMap<&'a str, &'a Function>,
+    managed: FxHashMap<&'a str, &'a ManagedPolicy>,
+    functions_by_role: FxHashMap<&'a str, Vec<&'a Function>>,
+}
+
+/// A map of `len` entries, allocated once.
+fn sized<K: std::hash::Hash + Eq, V>(
+    len: usize,
+    entries: impl Iterator<Item = (K, V)>,
+) -> FxHashMap<K, V> {
+    let mut map = FxHashMap::with_capacity_and_hasher(len, Default::default());
+    map.extend(entries);
+    map
 }
 
 impl<'a> RunIndex<'a> {
-    /// Indexes `account`.
+    /// Indexes `account` (its maps in parallel).
     pub fn new(account: &'a Account) -> Self {
-        let mut functions_by_role: HashMap<&str, Vec<&Function>> = HashMap::new();
-        for function in account.functions.values() {
-            if let Some(role) = &function.role {
-                functions_by_role.entry(role).or_default().push(function);
-            }
-        }
+        let ((roles, functions), (managed, functions_by_role)) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        sized(
+                            account.roles.len(),
+                            account.roles.iter().map(|(k, v)| (k.as_str(), &**v)),
+                        )
+                    },
+                    || {
+                        let functions = account.functions.iter();
+                        sized(
+                            account.functions.len(),
+                            functions.map(|(k, v)| (k.as_str(), &**v)),
+                        )
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        let managed = account.managed_policies.iter();
+                        sized(
+                            account.managed_policies.len(),
+                            managed.map(|(k, v)| (k.as_str(), v)),
+                        )
+                    },
+                    || {
+                        let mut by_role: FxHashMap<&str, Vec<&Function>> =
+                            FxHashMap::with_capacity_and_hasher(
+                                account.roles.len(),
+                                Default::default(),
+                            );
+                        for function in account.functions.values() {
+                            if let Some(role) = &function.role {
+                                by_role.entry(role).or_default().push(function);
+                            }
+                        }
+                        by_role
+                    },
+                )
+            },
+        );
         RunIndex {
-            roles: account
-                .roles
-                .iter()
-                .map(|(k, v)| (k.as_str(), &**v))
-                .collect(),
-            functions: account
-                .functions
-                .iter()
-                .map(|(k, v)| (k.as_str(), &**v))
-                .collect(),
-            managed: account
-                .managed_policies
-                .iter()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect(),
+            roles,
+            functions,
+            managed,
             functions_by_role,
         }
     }

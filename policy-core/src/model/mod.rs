@@ -65,11 +65,20 @@ impl SourceFile {
 
     /// Where each of `pointers` is in this file, reading it once.
     pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<crate::locate::Location>> {
-        let Some(text) = self.read_text() else {
-            return vec![None; pointers.len()];
+        // One walk for all of them, descending only where they lead; a file
+        // read again is walked as read, not copied into a shared string.
+        let read;
+        let text: &str = match &self.text {
+            Some(text) => text,
+            None => match std::fs::read_to_string(&*self.path) {
+                Ok(text) => {
+                    read = text;
+                    &read
+                }
+                Err(_) => return vec![None; pointers.len()],
+            },
         };
-        // One walk for all of them, descending only where they lead.
-        crate::locate::locate_all(&text, pointers)
+        crate::locate::locate_all(text, pointers)
     }
 }
 
