@@ -68,18 +68,29 @@ impl Rule for PublicInvoke {
                     ],
                     None => Vec::new(),
                 };
-                let Some(response) = cx.ask_resource_policy(
+                // Most policies keep strangers out: ask for the answer
+                // first, and for the deciding statement only when let in.
+                if !cx.resource_policy_allows(
                     policy.policy,
                     principal,
                     "lambda:InvokeFunction",
                     &policy.target,
                     &context,
-                ) else {
-                    continue;
-                };
-                if response.decision != Decision::Allow {
+                ) {
                     continue;
                 }
+                let Some(response) = cx
+                    .ask_resource_policy(
+                        policy.policy,
+                        principal,
+                        "lambda:InvokeFunction",
+                        &policy.target,
+                        &context,
+                    )
+                    .filter(|r| r.decision == Decision::Allow)
+                else {
+                    continue;
+                };
                 let statement = response
                     .deciding
                     .iter()

@@ -1,5 +1,4 @@
 use policy_core::declare_rule;
-use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 use policy_core::policy::PrincipalKind;
@@ -56,16 +55,13 @@ impl Rule for S3SourceWithoutAccount {
                     ("aws:SourceArn", bucket.as_str()),
                     ("aws:SourceAccount", STRANGER_ACCOUNT),
                 ];
-                let Some(response) = cx.ask_resource_policy(
+                if cx.resource_policy_allows(
                     policy.policy,
                     "s3.amazonaws.com",
                     "lambda:InvokeFunction",
                     &policy.target,
                     &context,
-                ) else {
-                    continue;
-                };
-                if response.decision == Decision::Allow {
+                ) {
                     out.report(
                         &policy.target,
                         format!("S3 may invoke `{}` for `{source}` in any account: the grant does not check `aws:SourceAccount`", function.name),

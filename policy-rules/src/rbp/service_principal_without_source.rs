@@ -1,5 +1,4 @@
 use policy_core::declare_rule;
-use policy_core::eval::Decision;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::{Function, ResourcePolicy};
 use policy_core::policy::PrincipalKind;
@@ -54,16 +53,13 @@ impl Rule for ServicePrincipalWithoutSource {
             }
         }
         for (service, index) in services {
-            let Some(response) = cx.ask_resource_policy(
+            if !cx.resource_policy_allows(
                 policy.policy,
                 &service,
                 "lambda:InvokeFunction",
                 &policy.target,
                 &[],
-            ) else {
-                continue;
-            };
-            if response.decision != Decision::Allow {
+            ) {
                 continue;
             }
             out.report(
