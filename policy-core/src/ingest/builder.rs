@@ -61,6 +61,27 @@ pub(super) struct Builder<'m> {
     /// being folded, by JSON pointer: computed while files are parsed in
     /// parallel, so the sequential fold only looks them up.
     pub(super) digests: DocumentDigests,
+    /// The `get-policy` document of the file being folded, decoded while
+    /// the file was parsed.
+    pub(super) decoded_policy: Option<DecodedDocument>,
+}
+
+/// A document decoded from a string, or why it could not be.
+pub(super) type DecodedDocument = Result<(Value, DocumentEncoding), String>;
+
+/// Decodes the `Policy` string of a `get-policy` output and digests the
+/// document, for the fold to take (the digest under the string's pointer,
+/// `/Policy`, where the fold looks for it).
+pub(super) fn decode_function_policy(
+    value: &Value,
+    digests: &mut DocumentDigests,
+) -> Option<DecodedDocument> {
+    let decoded = decode_document(value.get("Policy")?)
+        .map(|(document, encoding)| (document.into_owned(), encoding));
+    if let Ok((document, _)) = &decoded {
+        digests.insert("/Policy".to_owned(), digest(document));
+    }
+    Some(decoded)
 }
 
 /// Digests of policy documents by their JSON pointer in a file.
@@ -163,6 +184,7 @@ impl<'m> Builder<'m> {
             pending: Vec::new(),
             managed,
             digests: DocumentDigests::new(),
+            decoded_policy: None,
         }
     }
 
@@ -275,12 +297,11 @@ impl<'m> Builder<'m> {
             Ok((value, encoding)) => {
                 // An object's digest was taken while parsing; a document
                 // decoded from a string is digested now.
-                let known = match (&value, encoding) {
-                    (Written::Tree(std::borrow::Cow::Borrowed(_)), DocumentEncoding::Object) => {
-                        self.digests.get(pointer).copied()
-                    }
-                    (Written::Text(_, digest), _) => Some(*digest),
-                    _ => None,
+                // (Digests by pointer are of the document found there:
+                // an object, or a get-policy string decoded.)
+                let known = match &value {
+                    Written::Tree(_) => self.digests.get(pointer).copied(),
+                    Written::Text(_, digest) => Some(*digest),
                 };
                 let slot = self.slot(value, text, known, kind);
                 self.waiting.push((id, slot));

@@ -164,8 +164,14 @@ impl Builder<'_> {
         let Some(raw) = value.get("Policy") else {
             return;
         };
-        // Decoded once: the target is read from it, then it is recorded.
-        let decoded = decode_document(raw);
+        // Decoded once (while the file was parsed, in parallel, when it
+        // was): the target is read from it, then it is recorded.
+        let decoded = match self.decoded_policy.take() {
+            Some(decoded) => {
+                decoded.map(|(document, encoding)| (std::borrow::Cow::Owned(document), encoding))
+            }
+            None => decode_document(raw),
+        };
         let target = match &decoded {
             Ok((document, _)) => policy_target(document),
             Err(_) => None,

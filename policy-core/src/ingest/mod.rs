@@ -102,6 +102,8 @@ struct LoadedFile {
     outcome: Result<(Parsed, Option<Arc<str>>), Loaded>,
     /// The digests of the policy documents in it.
     digests: builder::DocumentDigests,
+    /// A `get-policy` output's document, decoded.
+    decoded_policy: Option<builder::DecodedDocument>,
 }
 
 /// A file as it was parsed.
@@ -231,6 +233,7 @@ fn load(path: &Path) -> LoadedFile {
                 path: shown.clone(),
                 bytes: 0,
                 digests: Default::default(),
+                decoded_policy: None,
                 outcome: Err(Loaded::Problem(IngestProblem {
                     path: shown,
                     line: None,
@@ -284,10 +287,17 @@ fn load(path: &Path) -> LoadedFile {
     };
     // Policy documents are digested here, in parallel, for the sequential
     // fold to find. A file that is one document is identified by its text.
-    let digests = match &outcome {
-        Ok((Parsed::Tree(value), _)) if sniff(value) != FileKind::PolicyDocument => {
-            builder::document_digests(value)
-        }
+    // A get-policy output's document, a string, is decoded here too.
+    let (digests, decoded_policy) = match &outcome {
+        Ok((Parsed::Tree(value), _)) => match sniff(value) {
+            FileKind::PolicyDocument => Default::default(),
+            FileKind::FunctionPolicy => {
+                let mut digests = builder::DocumentDigests::new();
+                let decoded = builder::decode_function_policy(value, &mut digests);
+                (digests, decoded)
+            }
+            _ => (builder::document_digests(value), None),
+        },
         _ => Default::default(),
     };
     LoadedFile {
@@ -295,6 +305,7 @@ fn load(path: &Path) -> LoadedFile {
         bytes: size,
         outcome,
         digests,
+        decoded_policy,
     }
 }
 
@@ -342,8 +353,10 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 builder.add_standalone_document(index, std::borrow::Cow::Owned(value));
             } else {
                 builder.digests = file.digests;
+                builder.decoded_policy = file.decoded_policy;
                 builder.add_file(index, kind, &value);
                 builder.digests.clear();
+                builder.decoded_policy = None;
                 // Freeing a large parsed tree takes a while; the fold is the
                 // sequential part of reading, so another worker does it.
                 rayon::spawn(move || drop(value));
