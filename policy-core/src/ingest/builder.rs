@@ -671,6 +671,14 @@ impl<'m> Builder<'m> {
         let mut missing: std::collections::BTreeMap<&str, Vec<&str>> =
             std::collections::BTreeMap::new();
         let account = &self.account;
+        // The managed policies with a document, hashed: there are few of
+        // them, and a role refers to several.
+        let resolved: rustc_hash::FxHashSet<&str> = account
+            .managed_policies
+            .iter()
+            .filter(|(_, p)| p.document.is_some())
+            .map(|(arn, _)| arn.as_str())
+            .collect();
         let references = account
             .roles
             .values()
@@ -695,11 +703,7 @@ impl<'m> Builder<'m> {
                     .map(|arn| (arn.as_str(), group.arn.as_str()))
             }));
         for (arn, owner) in references {
-            let resolved = account
-                .managed_policies
-                .get(arn)
-                .is_some_and(|p| p.document.is_some());
-            if !resolved {
+            if !resolved.contains(arn) {
                 missing.entry(arn).or_default().push(owner);
             }
         }
@@ -750,12 +754,14 @@ impl<'m> Builder<'m> {
     }
 
     fn report_missing_roles(&mut self) {
+        let roles: rustc_hash::FxHashSet<&str> =
+            self.account.roles.keys().map(String::as_str).collect();
         let missing: Vec<(String, String)> = self
             .account
             .functions
             .values()
             .filter_map(|f| Some((f.role.as_ref()?, &f.arn)))
-            .filter(|(role, _)| !self.account.roles.contains_key(*role))
+            .filter(|(role, _)| !roles.contains(role.as_str()))
             .map(|(role, function)| (role.clone(), function.clone()))
             .collect();
         for (role, function) in missing {
