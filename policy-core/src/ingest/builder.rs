@@ -420,17 +420,21 @@ impl<'m> Builder<'m> {
     pub(super) fn add_file(&mut self, file: usize, kind: FileKind, value: &Value) {
         match kind {
             FileKind::AuthorizationDetails => {
-                match super::records::AuthorizationDetails::deserialize(value) {
-                    Ok(details) => self.add_authorization_details(file, details),
+                match super::records::Object::<super::records::AuthorizationDetails>::deserialize(
+                    value,
+                ) {
+                    Ok(details) => self.add_authorization_details(file, details.0),
                     // Every JSON value reads as a record: this cannot fail.
                     Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
                 }
             }
-            FileKind::FunctionList => match super::records::FunctionList::deserialize(value) {
-                Ok(list) => self.add_function_list(file, list),
-                // Every JSON value reads as a record: this cannot fail.
-                Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
-            },
+            FileKind::FunctionList => {
+                match super::records::Object::<super::records::FunctionList>::deserialize(value) {
+                    Ok(list) => self.add_function_list(file, list.0),
+                    // Every JSON value reads as a record: this cannot fail.
+                    Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
+                }
+            }
             FileKind::Function => {
                 let (pointer, configuration) = match value.get("Configuration") {
                     Some(configuration) => ("/Configuration", configuration),

@@ -124,8 +124,9 @@ fn read_function_list(text: &str) -> Option<records::FunctionList> {
     if !text.contains("\"Functions\"") || text.contains("\"Policies\"") {
         return None;
     }
-    serde_json::from_str::<records::FunctionList>(text)
+    serde_json::from_str::<records::Object<records::FunctionList>>(text)
         .ok()
+        .map(|list| list.0)
         .filter(|list| list.functions.0.is_some())
 }
 
@@ -139,8 +140,11 @@ fn read_authorization_details(text: &str) -> Option<records::AuthorizationDetail
     if !text.contains("DetailList\"") {
         return None;
     }
-    serde_json::from_str::<records::AuthorizationDetails>(text)
+    // Read as an object only: a record type would read an array's items as
+    // its members, one by one.
+    serde_json::from_str::<records::Object<records::AuthorizationDetails>>(text)
         .ok()
+        .map(|details| details.0)
         .filter(records::AuthorizationDetails::is_authorization_details)
 }
 

@@ -661,3 +661,27 @@ fn a_repeated_key_reads_as_its_last_value() {
     assert!(role.trust_policy.is_some());
     assert!(account.problems.is_empty(), "{:?}", account.problems);
 }
+
+/// A file whose top level is an array is no AWS CLI output, even when its
+/// items look like the lists of one: record types must not read an array's
+/// items as their members.
+#[test]
+fn an_array_of_lists_is_not_an_authorization_details_output() {
+    let dir = std::env::temp_dir().join(format!("rolecall-array-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("lists.json"),
+        r#"[[], [{"Arn": "arn:aws:iam::111122223333:role/r", "RoleName": "RoleDetailList"}], [], []]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("functions.json"),
+        r#"[[{"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f", "FunctionName": "Functions"}], []]"#,
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(account.roles.is_empty());
+    assert!(account.functions.is_empty());
+    assert_eq!(account.skipped.len(), 2, "{:?}", account.skipped);
+}
