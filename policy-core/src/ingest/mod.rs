@@ -121,13 +121,13 @@ enum Parsed {
 /// is one (its `Functions` member is an array, and nothing makes it an
 /// authorization-details output, which [`sniff`] tells first).
 fn read_function_list(text: &str) -> Option<records::FunctionList> {
-    if !text.contains("\"Functions\"") || text.contains("\"Policies\"") {
+    if !text.contains("\"Functions\"") {
         return None;
     }
     serde_json::from_str::<records::Object<records::FunctionList>>(text)
         .ok()
         .map(|list| list.0)
-        .filter(|list| list.functions.0.is_some())
+        .filter(records::FunctionList::is_function_list)
 }
 
 /// Reads an authorization-details output straight into its records, when

@@ -7,6 +7,12 @@
 //! Reading the text directly skips building a JSON tree for the largest
 //! file of a dump; its policy documents are kept as their own text, digested
 //! on the way, and parsed only when they are new.
+//!
+//! Members rolecall does not read are skipped, not parsed: a value a JSON
+//! tree cannot hold there (a number beyond `f64`, a lone UTF-16 surrogate,
+//! nesting deeper than 128) no longer costs the whole file, as it would read
+//! as a tree. Inside a policy document it still does: the document is
+//! rejected, with the parser's message, when it is parsed.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -481,6 +487,28 @@ pub(super) struct FunctionList {
     pub functions: Array<Object<FunctionRecord>>,
     #[serde(rename = "Versions")]
     pub versions: Array<Object<FunctionRecord>>,
+    /// The members that can make the same object an authorization-details
+    /// output instead, which [`super::sniff`] tells first.
+    #[serde(rename = "RoleDetailList")]
+    roles: Present<IgnoredAny>,
+    #[serde(rename = "UserDetailList")]
+    users: Present<IgnoredAny>,
+    #[serde(rename = "GroupDetailList")]
+    groups: Present<IgnoredAny>,
+    #[serde(rename = "Policies")]
+    policies: Present<IgnoredAny>,
+}
+
+impl FunctionList {
+    /// Whether [`super::sniff`] would call the object a function list for
+    /// certain: its `Functions` member is an array and nothing could make it
+    /// an authorization-details output (then the tree decides).
+    pub fn is_function_list(&self) -> bool {
+        self.functions.0.is_some()
+            && [&self.roles, &self.users, &self.groups, &self.policies]
+                .iter()
+                .all(|member| member.0.is_none())
+    }
 }
 
 /// A function's configuration, as the function lists and `get-function`

@@ -436,6 +436,33 @@ fn shared_answers_never_leak_to_another_function_or_role() {
             assert_eq!(missing(&cx, first), answers[i]);
         }
     }
+    // A copy a rule makes of a function is not the account's: it gets its
+    // own answer, whatever the cache holds.
+    let mut reused = false;
+    for (i, function) in functions.iter().enumerate() {
+        for other in &functions {
+            let mut copy = (*function).clone();
+            copy.role = other.role.clone();
+            let shared = Shared::default();
+            let cx = Context::sharing(&account, &evaluator, &options, &shared, Some(&index));
+            assert_eq!(missing(&cx, function), answers[i]);
+            assert_eq!(missing(&cx, &copy), missing(&plain, &copy));
+            let shared = Shared::default();
+            let cx = Context::sharing(&account, &evaluator, &options, &shared, Some(&index));
+            // A copy freed, then another allocated in its place.
+            let first_copy = Box::new((***function).clone());
+            let first = missing(&cx, &first_copy);
+            let first_at = std::ptr::from_ref(&*first_copy) as usize;
+            drop(first_copy);
+            let second_copy = Box::new((*copy).clone());
+            reused |= std::ptr::from_ref(&*second_copy) as usize == first_at;
+            assert_eq!(first, answers[i]);
+            assert_eq!(missing(&cx, &second_copy), missing(&plain, &copy));
+        }
+    }
+    // The allocator gave a freed copy's place to the next: the case above
+    // did test a copy at an address the cache had seen.
+    assert!(reused);
     let probe = &required[0];
     let allowed: Vec<bool> = roles
         .iter()
@@ -684,4 +711,24 @@ fn an_array_of_lists_is_not_an_authorization_details_output() {
     assert!(account.roles.is_empty());
     assert!(account.functions.is_empty());
     assert_eq!(account.skipped.len(), 2, "{:?}", account.skipped);
+}
+
+/// A file that would be an authorization-details output but for a repeated
+/// key is not read as a function list because it also has `Functions`: the
+/// tree decides what it is, as for every file the typed reads refuse.
+#[test]
+fn a_refused_authorization_details_output_is_not_taken_for_a_function_list() {
+    let dir = std::env::temp_dir().join(format!("rolecall-refused-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("details.json"),
+        r#"{"RoleDetailList": [{"Arn": "arn:aws:iam::111122223333:role/a", "Arn": "arn:aws:iam::111122223333:role/b"}],
+            "Functions": [{"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f"}]}"#,
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let roles: Vec<&str> = account.roles.keys().map(String::as_str).collect();
+    assert_eq!(roles, ["arn:aws:iam::111122223333:role/b"]);
+    assert!(account.functions.is_empty());
 }

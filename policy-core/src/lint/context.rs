@@ -198,6 +198,20 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The cache key of a function: its address, when it is the account's
+    /// own (a rule may ask about a copy it made, which must not share the
+    /// answers about another copy that once had the same address).
+    fn owned_function(&self, function: &Function) -> Option<usize> {
+        let own = self.function(crate::model::unqualified_function_arn(&function.arn))?;
+        std::ptr::eq(own, function).then(|| address(function))
+    }
+
+    /// The cache key of a role: its address, when it is the account's own.
+    fn owned_role(&self, role: &Role) -> Option<usize> {
+        let own = self.role(&role.arn)?;
+        std::ptr::eq(own, role).then(|| address(role))
+    }
+
     /// The role with this ARN.
     fn role(&self, arn: &str) -> Option<&'a Role> {
         match self.index {
@@ -229,12 +243,12 @@ impl<'a> Context<'a> {
     fn cached<T: 'a, R>(
         &self,
         cell: impl Fn(&'a Shared<'a>) -> &'a Cached<T>,
-        key: usize,
+        key: Option<usize>,
         compute: impl FnOnce() -> T,
         read: impl FnOnce(&T) -> R,
     ) -> R {
-        match self.shared.map(cell) {
-            Some(cell) => {
+        match self.shared.map(cell).zip(key) {
+            Some((cell, key)) => {
                 let mut compute = Some(compute);
                 let (at, value) = cell.get_or_init(|| {
                     let compute = compute.take().expect("called once");
@@ -270,7 +284,7 @@ impl<'a> Context<'a> {
     ) -> R {
         self.cached(
             |shared| &shared.execution_role,
-            address(function),
+            self.owned_function(function),
             || {
                 let role_arn = function.role.as_deref()?;
                 let role = self.role(role_arn)?;
@@ -308,7 +322,7 @@ impl<'a> Context<'a> {
         &'s self,
         role: &crate::model::Role,
     ) -> impl Fn(&RequiredAccess) -> bool + use<'s, 'a> {
-        let key = address(role);
+        let key = self.owned_role(role);
         let compute = move || {
             let principal = Principal::parse(&role.arn).ok()?;
             Some(Subject {
@@ -319,7 +333,7 @@ impl<'a> Context<'a> {
         };
         // The shared answer when there is one for this role; else this
         // closure's own.
-        let shared: Option<&'s Option<Subject>> = self.shared.and_then(|shared| {
+        let shared: Option<&'s Option<Subject>> = self.shared.zip(key).and_then(|(shared, key)| {
             let (at, subject) = shared.role.get_or_init(|| (key, compute()));
             (*at == key).then_some(subject)
         });
@@ -351,10 +365,7 @@ impl<'a> Context<'a> {
                 .unwrap_or_default(),
             None => self.account.functions_using(role_arn),
         };
-        let key = match self.role(role_arn) {
-            Some(role) => address(role),
-            None => return find(),
-        };
+        let key = self.role(role_arn).map(address);
         self.cached(|shared| &shared.functions_using, key, find, Vec::clone)
     }
 

@@ -126,22 +126,8 @@ impl Account {
         role: impl Fn(&str) -> Option<&'a super::Role>,
         function: impl Fn(&str) -> Option<&'a super::Function>,
     ) -> Vec<PolicyId> {
-        // Only roles and functions have theirs in the dump; most questions
-        // are about other services' resources, answered without a look-up.
-        match resource.split(':').nth(2) {
-            Some("iam")
-                if resource
-                    .split(':')
-                    .nth(5)
-                    .is_some_and(|r| r.starts_with("role/")) =>
-            {
-                return role(resource)
-                    .and_then(|role| role.trust_policy)
-                    .into_iter()
-                    .collect();
-            }
-            Some("lambda") => {}
-            _ => return Vec::new(),
+        if let Some(role) = role(resource) {
+            return role.trust_policy.into_iter().collect();
         }
         let Some(function) = function(unqualified_function_arn(resource)) else {
             return Vec::new();
