@@ -296,53 +296,26 @@ impl<'p> PointerTrie<'p> {
             return walker.skip_value();
         }
         walker.skip_ws();
-        let object = match walker.peek()? {
-            b'{' => true,
-            b'[' => false,
-            _ => return walker.skip_value(),
-        };
-        walker.pos += 1;
-        let mut index = 0usize;
-        loop {
-            walker.skip_ws();
-            if matches!(walker.peek()?, b'}' | b']') {
-                walker.pos += 1;
-                return Some(());
-            }
-            let member_start = walker.pos;
-            let child = if object {
-                let key = walker.string()?;
-                walker.expect(b':')?;
-                self.nodes[node]
-                    .children
-                    .iter_mut()
-                    .find(|c| !c.3 && c.0 == key)
-            } else {
-                self.nodes[node]
-                    .children
-                    .iter_mut()
-                    .find(|c| !c.3 && c.1 == Some(index))
-            };
-            index += 1;
-            walker.skip_ws();
-            match child {
-                Some(child) => {
-                    child.3 = true;
-                    let (child, at) = (child.2, if object { member_start } else { walker.pos });
-                    self.walk(child, walker, at, found, remaining)?;
-                    if *remaining == 0 {
-                        return Some(());
-                    }
-                }
-                None => walker.skip_value()?,
-            }
-            walker.skip_ws();
-            match walker.peek()? {
-                b',' => walker.pos += 1,
-                b'}' | b']' => {}
-                _ => return None,
-            }
+        if !matches!(walker.peek()?, b'{' | b'[') {
+            return walker.skip_value();
         }
+        walker.each_member(|walker, member| {
+            let children = &mut self.nodes[node].children;
+            let child = match &member.key {
+                Some(key) => children.iter_mut().find(|c| !c.3 && c.0 == *key),
+                None => children
+                    .iter_mut()
+                    .find(|c| !c.3 && c.1 == Some(member.index)),
+            };
+            let Some(child) = child else {
+                walker.skip_value()?;
+                return Some(true);
+            };
+            child.3 = true;
+            let child = child.2;
+            self.walk(child, walker, member.start, found, remaining)?;
+            Some(*remaining > 0)
+        })
     }
 }
 
@@ -354,6 +327,16 @@ fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Borrowed(token)
     }
+}
+
+/// A member of an object or array, as [`Walker::each_member`] finds it.
+struct Member<'a> {
+    /// An object member's key (`None` for an array item).
+    key: Option<std::borrow::Cow<'a, str>>,
+    /// Its position among the container's members.
+    index: usize,
+    /// Where it begins: its key, or an array item's value.
+    start: usize,
 }
 
 struct Walker<'a> {
@@ -433,7 +416,32 @@ impl<'a> Walker<'a> {
         if depth == 0 || !matches!(self.peek()?, b'{' | b'[') {
             return self.skip_value();
         }
-        let object = self.peek()? == b'{';
+        self.each_member(|walker, member| {
+            let token = match member.key {
+                Some(key) => key.replace('~', "~0").replace('/', "~1"),
+                None => member.index.to_string(),
+            };
+            let child = format!("{pointer}/{token}");
+            anchors.insert(child.clone(), (walker.pos, member.start));
+            walker.record_children(&child, depth - 1, anchors)?;
+            Some(true)
+        })
+    }
+
+    /// Calls `visit` for each member of the object or array at `self.pos`,
+    /// with the walker at the member's value; `visit` moves past the value
+    /// and says whether to go on. Ends past the container, or where `visit`
+    /// stopped; `None` on broken JSON.
+    fn each_member(
+        &mut self,
+        mut visit: impl FnMut(&mut Self, Member<'a>) -> Option<bool>,
+    ) -> Option<()> {
+        self.skip_ws();
+        let object = match self.peek()? {
+            b'{' => true,
+            b'[' => false,
+            _ => return None,
+        };
         self.pos += 1;
         let mut index = 0usize;
         loop {
@@ -442,22 +450,24 @@ impl<'a> Walker<'a> {
                 self.pos += 1;
                 return Some(());
             }
-            let member_start = self.pos;
-            let token = if object {
+            let start = self.pos;
+            let key = if object {
                 let key = self.string()?;
                 self.expect(b':')?;
-                key.replace('~', "~0").replace('/', "~1")
+                Some(key)
             } else {
-                index.to_string()
+                None
             };
+            self.skip_ws();
+            if !visit(self, Member { key, index, start })? {
+                return Some(());
+            }
             index += 1;
             self.skip_ws();
-            let child = format!("{pointer}/{token}");
-            anchors.insert(child.clone(), (self.pos, member_start));
-            self.record_children(&child, depth - 1, anchors)?;
-            self.skip_ws();
-            if self.peek()? == b',' {
-                self.pos += 1;
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' | b']' => {}
+                _ => return None,
             }
         }
     }

@@ -313,25 +313,33 @@ fn load(path: &Path) -> LoadedFile {
     }
 }
 
+/// Records a source file; its index in [`Account::sources`]. Only a small
+/// file's text is kept; for the others a finding's line and column are found
+/// by reading the file again (`lint::complete_locations`).
+fn add_source(
+    builder: &mut builder::Builder<'_>,
+    path: String,
+    text: Option<Arc<str>>,
+    kind: FileKind,
+) -> usize {
+    let index = builder.account.sources.len();
+    builder.account.sources.push(SourceFile {
+        path: Arc::from(path),
+        text,
+        kind,
+    });
+    index
+}
+
 /// Adds one parsed file to the model under construction.
 fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
     match file.outcome {
         Ok((Parsed::AuthorizationDetails(details), text)) => {
-            let index = builder.account.sources.len();
-            builder.account.sources.push(SourceFile {
-                path: Arc::from(file.path),
-                text,
-                kind: FileKind::AuthorizationDetails,
-            });
+            let index = add_source(builder, file.path, text, FileKind::AuthorizationDetails);
             builder.add_authorization_details(index, *details);
         }
         Ok((Parsed::FunctionList(list), text)) => {
-            let index = builder.account.sources.len();
-            builder.account.sources.push(SourceFile {
-                path: Arc::from(file.path),
-                text,
-                kind: FileKind::FunctionList,
-            });
+            let index = add_source(builder, file.path, text, FileKind::FunctionList);
             builder.add_function_list(index, *list);
         }
         Ok((Parsed::Tree(value), text)) => {
@@ -343,15 +351,7 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 });
                 return;
             }
-            let index = builder.account.sources.len();
-            // Only a small file's text is kept; for the others a finding's
-            // line and column are found by reading the file again
-            // (`lint::complete_locations`).
-            builder.account.sources.push(SourceFile {
-                path: Arc::from(file.path),
-                text,
-                kind,
-            });
+            let index = add_source(builder, file.path, text, kind);
             if kind == FileKind::PolicyDocument {
                 // The file is the document: hand it over, do not copy it.
                 builder.add_standalone_document(index, std::borrow::Cow::Owned(value));
