@@ -250,11 +250,18 @@ pub fn patterns_overlap(a: &str, b: &str) -> bool {
         }
     }
     if a.is_ascii() && b.is_ascii() {
-        overlap(a.as_bytes(), b.as_bytes(), b'*', b'?')
+        match settle(a.as_bytes(), b.as_bytes(), b'*', b'?') {
+            Ok(answer) => answer,
+            Err((a, b)) if b.len() < BIT_PARALLEL_LIMIT => overlap_bits(a, b),
+            Err((a, b)) => overlap_table(a, b, b'*', b'?'),
+        }
     } else {
         let a: Vec<char> = a.chars().collect();
         let b: Vec<char> = b.chars().collect();
-        overlap(&a, &b, '*', '?')
+        match settle(&a, &b, '*', '?') {
+            Ok(answer) => answer,
+            Err((a, b)) => overlap_table(a, b, '*', '?'),
+        }
     }
 }
 
@@ -297,8 +304,21 @@ fn matches_literal<T: Copy + PartialEq>(pattern: &[T], text: &[T], star: T, any:
     pattern[p..].iter().all(|&c| c == star)
 }
 
-/// [`patterns_overlap`] over bytes (ASCII) or characters.
-fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bool {
+/// The longest second pattern [`overlap_bits`] takes: its rows are the bits
+/// of a `u128`, one more than the pattern's length.
+const BIT_PARALLEL_LIMIT: usize = 127;
+
+/// [`patterns_overlap`]'s cheap cases, over bytes (ASCII) or characters:
+/// the answer, or what is left of both patterns once their literal ends are
+/// trimmed, for [`overlap_bits`] or [`overlap_table`] to decide.
+type Settled<'p, T> = Result<bool, (&'p [T], &'p [T])>;
+
+fn settle<'p, T: Copy + PartialEq>(
+    mut a: &'p [T],
+    mut b: &'p [T],
+    star: T,
+    any: T,
+) -> Settled<'p, T> {
     // Where neither side has a star, each side consumes exactly one
     // character: equal literals (or a `?`) go on, different literals can
     // never meet. Trimming both ends this way settles most pairs (ARNs of
@@ -309,7 +329,7 @@ fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bo
             break;
         }
         if !single_steps_agree(x, y) {
-            return false;
+            return Ok(false);
         }
         a = &a[1..];
         b = &b[1..];
@@ -319,7 +339,7 @@ fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bo
             break;
         }
         if !single_steps_agree(x, y) {
-            return false;
+            return Ok(false);
         }
         a = &a[..a.len() - 1];
         b = &b[..b.len() - 1];
@@ -329,11 +349,71 @@ fn overlap<T: Copy + PartialEq>(mut a: &[T], mut b: &[T], star: T, any: T) -> bo
     // against a resource type's pattern.
     let literal = |x: &[T]| !x.iter().any(|&c| c == star || c == any);
     if literal(a) {
-        return matches_literal(b, a, star, any);
+        return Ok(matches_literal(b, a, star, any));
     }
     if literal(b) {
-        return matches_literal(a, b, star, any);
+        return Ok(matches_literal(a, b, star, any));
     }
+    Err((a, b))
+}
+
+/// The table of [`overlap_table`] with each row held in the bits of one
+/// `u128` (bit `j` for `b[..j]`), so a step of `a` is a few word operations
+/// instead of a pass over `b`. A policy's `…:log-group:/aws/lambda/x:*`
+/// against a type's `arn:*:logs:*:*:log-group:*` is the usual case: both
+/// sides have stars, and the table would take thousands of steps.
+fn overlap_bits(a: &[u8], b: &[u8]) -> bool {
+    debug_assert!(b.len() < BIT_PARALLEL_LIMIT && a.is_ascii() && b.is_ascii());
+    let full: u128 = (1u128 << (b.len() + 1)) - 1;
+    // Positions (bit j + 1 for b[j]) of b's stars, its `?`s, and each literal.
+    let (mut stars, mut any) = (0u128, 0u128);
+    let mut literal = [0u128; 128];
+    for (j, &c) in b.iter().enumerate() {
+        let bit = 1u128 << (j + 1);
+        match c {
+            b'*' => stars |= bit,
+            b'?' => any |= bit,
+            c => literal[usize::from(c & 0x7f)] |= bit,
+        }
+    }
+    let single_steps = full & !stars & !1;
+    // A star of b matches nothing more: what reaches before it reaches past it.
+    let through_stars = |mut row: u128| loop {
+        let next = row | ((row << 1) & stars);
+        if next == row {
+            return row;
+        }
+        row = next;
+    };
+    let mut row = through_stars(1);
+    for &c in a {
+        if row == 0 {
+            // No prefix of b matches what a has produced so far.
+            return false;
+        }
+        row = if c == b'*' {
+            // a's star matches any run: every position from the first reached.
+            let lowest = row & row.wrapping_neg();
+            !(lowest - 1) & full
+        } else {
+            let agree = if c == b'?' {
+                single_steps
+            } else {
+                literal[usize::from(c & 0x7f)] | any
+            };
+            // One step on both sides, or b's star swallowing c (a row is
+            // closed under `through_stars`, so the star moving on after it
+            // is already in `row`).
+            through_stars(((row << 1) & agree) | (stars & row))
+        };
+    }
+    row >> b.len() & 1 == 1
+}
+
+/// Whether what is left of two patterns after [`settle`] can produce the
+/// same string: the general table, for long or non-ASCII patterns.
+fn overlap_table<T: Copy + PartialEq>(a: &[T], b: &[T], star: T, any: T) -> bool {
+    let single_steps_agree = |x: T, y: T| x == y || x == any || y == any;
     // row[j] for the current i: a[..i] and b[..j] can produce the same
     // string. Closing a row under the star moves needs a second pass, so
     // each row is computed in two steps: from the previous row, then along it.
@@ -554,6 +634,49 @@ mod tests {
                     patterns_overlap(x, y),
                     overlap_by_brute_force(x, y),
                     "{x:?} vs {y:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bit_parallel_overlap_agrees_with_the_table() {
+        // Every pair of patterns over {a, b, *, ?} up to length 4, and ARN
+        // shapes with stars on both sides, through both deciders directly
+        // (patterns_overlap would settle most of them before either).
+        let alphabet = [b'a', b'b', b'*', b'?'];
+        let mut patterns: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=4u32 {
+            for n in 0..4usize.pow(len) {
+                let mut k = n;
+                patterns.push(
+                    (0..len)
+                        .map(|_| {
+                            let c = alphabet[k % 4];
+                            k /= 4;
+                            c
+                        })
+                        .collect(),
+                );
+            }
+        }
+        let arns: [&[u8]; 6] = [
+            b"arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/x:*",
+            b"arn:*:logs:*:*:log-group:*",
+            b"arn:*:logs:*:*:log-group:*:log-stream:*",
+            b"arn:aws:s3:::bucket-?/*",
+            b"arn:*:s3:::*/*",
+            b"*:log-stream:??*",
+        ];
+        patterns.extend(arns.iter().map(|a| a.to_vec()));
+        for x in &patterns {
+            for y in &patterns {
+                assert_eq!(
+                    overlap_bits(x, y),
+                    overlap_table(x, y, b'*', b'?'),
+                    "{:?} vs {:?}",
+                    String::from_utf8_lossy(x),
+                    String::from_utf8_lossy(y)
                 );
             }
         }

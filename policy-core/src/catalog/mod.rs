@@ -427,7 +427,7 @@ impl Catalog {
         self.wildcard_patterns.get_or_init(|| {
             self.resource_types
                 .iter()
-                .map(|r| placeholders_as_wildcards(self.str(r.arn_pattern)).into_boxed_str())
+                .map(|r| Box::from(placeholders_as_wildcards(self.str(r.arn_pattern))))
                 .collect()
         })
     }
@@ -483,8 +483,12 @@ impl Catalog {
     }
 }
 
-/// `arn:${Partition}:s3:::${BucketName}` → `arn:*:s3:::*`.
-pub fn placeholders_as_wildcards(pattern: &str) -> String {
+/// `arn:${Partition}:s3:::${BucketName}` → `arn:*:s3:::*`; a pattern
+/// without placeholders (most of a policy's) is returned as it is.
+pub fn placeholders_as_wildcards(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains("${") {
+        return std::borrow::Cow::Borrowed(pattern);
+    }
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {
@@ -501,5 +505,5 @@ pub fn placeholders_as_wildcards(pattern: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }

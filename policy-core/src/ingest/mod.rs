@@ -174,11 +174,18 @@ fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<Pa
             });
         }
     }
+    // Each folder's files come in order already; this orders the paths
+    // given (and drops a file named twice), and costs little on sorted runs.
     files.sort();
     files.dedup();
     files
 }
 
+/// Lists the files under `dir` in path order: each folder's entries sorted
+/// by name, folders walked where they sort. That is the order of sorting the
+/// whole paths (component by component), at the price of sorting names —
+/// a folder of 10,000 policy files costs a fraction of a millisecond instead
+/// of thousands of path comparisons.
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -194,22 +201,24 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
             return;
         }
     };
+    let mut listed: Vec<(std::ffi::OsString, bool)> = Vec::new();
     for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
         // The entry's type comes with the directory listing; only links
         // need a look at what they point to.
         let is_dir = match entry.file_type() {
-            Ok(t) if t.is_symlink() => path.is_dir(),
-            Ok(t) => t.is_dir(),
-            Err(_) => path.is_dir(),
+            Ok(t) if !t.is_symlink() => t.is_dir(),
+            _ => entry.path().is_dir(),
         };
+        listed.push((name, is_dir));
+    }
+    listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.reserve(listed.len());
+    for (name, is_dir) in listed {
+        let path = dir.join(name);
         if is_dir {
             walk(&path, files, problems);
         } else {

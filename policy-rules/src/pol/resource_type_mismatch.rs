@@ -43,6 +43,7 @@ impl Rule for ResourceTypeMismatch {
             return;
         };
         let Ok(catalog) = catalog() else { return };
+        let mut checked = Vec::new();
         for statement in &document.statements {
             let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
                 continue;
@@ -51,7 +52,7 @@ impl Rule for ResourceTypeMismatch {
                 continue;
             }
             // Placeholders (`${aws:username}`) read as wildcards, once per statement.
-            let resources: Vec<String> = resources
+            let resources: Vec<std::borrow::Cow<'_, str>> = resources
                 .values
                 .iter()
                 .map(|r| placeholders_as_wildcards(r))
@@ -61,18 +62,25 @@ impl Rule for ResourceTypeMismatch {
                 if actions.is_empty() {
                     continue; // POL002's business.
                 }
-                let fits = actions.iter().any(|action| {
-                    if action.accepts_only_wildcard_resource() {
-                        return false;
-                    }
-                    // A resource fits when some ARN could match both it and
-                    // the type's pattern (placeholders read as wildcards).
-                    resources.iter().any(|r| {
-                        action
-                            .resource_types()
-                            .any(|t| patterns_overlap(r, t.resource_type().wildcard_pattern()))
-                    })
-                });
+                // A resource fits when some ARN could match both it and the
+                // pattern of a type one of the actions takes (placeholders
+                // read as wildcards; an action that takes only `*` has no
+                // type). A wildcard expands to many actions naming the same
+                // few types: each type is compared once.
+                checked.clear();
+                let fits = actions
+                    .iter()
+                    .flat_map(|action| action.resource_types())
+                    .any(|t| {
+                        let t = t.resource_type();
+                        if checked.contains(&t) {
+                            return false;
+                        }
+                        checked.push(t);
+                        resources
+                            .iter()
+                            .any(|r| patterns_overlap(r, t.wildcard_pattern()))
+                    });
                 if fits {
                     continue;
                 }
