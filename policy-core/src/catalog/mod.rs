@@ -207,10 +207,21 @@ struct ArnIndex {
 }
 
 /// Compares ignoring ASCII case, the order of every sorted table.
+///
+/// Every look-up binary-searches with it, so it is written as a plain loop
+/// that lower-cases only bytes that differ (names mostly come in their
+/// catalog spelling).
 fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 impl fmt::Debug for Catalog {

@@ -605,3 +605,13 @@ fn a_damaged_binary_file_is_an_error_not_a_panic() {
     assert!(Catalog::from_binary(b"RCATALOG\x09\0\0\0")
         .is_err_and(|e| e.to_string().contains("format 9")));
 }
+
+proptest::proptest! {
+    #[test]
+    fn comparing_ignoring_case_is_comparing_lower_case(a in "[a-cA-C:_é]{0,6}", b in "[a-cA-C:_é]{0,6}") {
+        proptest::prop_assert_eq!(
+            cmp_ignore_case(&a, &b),
+            a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase())
+        );
+    }
+}
