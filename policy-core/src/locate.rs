@@ -199,10 +199,12 @@ fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Locati
     let bytes = text.as_bytes();
     let (mut line, mut line_start, mut scanned) = (1, 0, 0);
     for (offset, i) in order {
-        for (at, byte) in bytes.iter().enumerate().take(offset).skip(scanned) {
-            if *byte == b'\n' {
-                line += 1;
-                line_start = at + 1;
+        if let Some(between) = bytes.get(scanned..offset) {
+            // Counting bytes of one value is a loop the compiler vectorizes;
+            // the last newline is found from the end.
+            line += between.iter().filter(|&&b| b == b'\n').count();
+            if let Some(last) = memchr::memrchr(b'\n', between) {
+                line_start = scanned + last + 1;
             }
         }
         scanned = scanned.max(offset);
@@ -519,20 +521,25 @@ impl<'a> Walker<'a> {
             b'{' | b'[' => {
                 let mut depth = 0usize;
                 loop {
+                    // Past the bytes that do not open or close anything
+                    // (indentation, numbers, `:` and `,`) in one tight loop.
+                    let rest = self.bytes.get(self.pos..)?;
+                    self.pos += rest
+                        .iter()
+                        .position(|b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))?;
                     match self.peek()? {
                         b'"' => {
                             self.raw_string()?;
                             continue;
                         }
                         b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
+                        _ => {
                             depth -= 1;
                             if depth == 0 {
                                 self.pos += 1;
                                 return Some(());
                             }
                         }
-                        _ => {}
                     }
                     self.pos += 1;
                 }
