@@ -200,9 +200,8 @@ fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Locati
     let (mut line, mut line_start, mut scanned) = (1, 0, 0);
     for (offset, i) in order {
         if let Some(between) = bytes.get(scanned..offset) {
-            // Counting bytes of one value is a loop the compiler vectorizes;
-            // the last newline is found from the end.
-            line += between.iter().filter(|&&b| b == b'\n').count();
+            // Counted with SIMD; the last newline is found from the end.
+            line += memchr::memchr_iter(b'\n', between).count();
             if let Some(last) = memchr::memrchr(b'\n', between) {
                 line_start = scanned + last + 1;
             }
@@ -231,6 +230,10 @@ struct TrieNode<'p> {
     /// (token, the token read as an array index, child node, whether it
     /// was found already: an object's first member of a name counts).
     children: Vec<(std::borrow::Cow<'p, str>, Option<usize>, usize, bool)>,
+    /// (array index, position in `children`) of the children whose token
+    /// is an index, sorted: findings point at many items of one large list
+    /// (`/RoleDetailList/537/…`), and each item walked past is looked up.
+    by_index: Vec<(usize, usize)>,
     /// The pointers that end here.
     wanted: Vec<usize>,
 }
@@ -254,17 +257,30 @@ impl<'p> PointerTrie<'p> {
         let mut node = 0;
         for token in tokens {
             let index = token.parse::<usize>().ok();
-            let siblings = &self.nodes[node].children;
-            if let Some(&(_, _, child, _)) = siblings.iter().find(|c| c.0 == token) {
-                node = child;
+            let parent = &self.nodes[node];
+            let sibling = match index {
+                Some(index) => parent
+                    .by_index
+                    .binary_search_by_key(&index, |&(i, _)| i)
+                    .ok()
+                    .map(|at| &parent.children[parent.by_index[at].1]),
+                None => parent.children.iter().find(|c| c.0 == token),
+            };
+            if let Some((spelled, _, child, _)) = sibling {
+                if *spelled != token {
+                    return false;
+                }
+                node = *child;
                 continue;
-            }
-            if index.is_some() && siblings.iter().any(|c| c.1 == index) {
-                return false;
             }
             let child = self.nodes.len();
             self.nodes.push(TrieNode::default());
-            self.nodes[node].children.push((token, index, child, false));
+            let parent = &mut self.nodes[node];
+            if let Some(index) = index {
+                let at = parent.by_index.partition_point(|&(i, _)| i < index);
+                parent.by_index.insert(at, (index, parent.children.len()));
+            }
+            parent.children.push((token, index, child, false));
             node = child;
         }
         self.nodes[node].wanted.push(i);
@@ -302,12 +318,16 @@ impl<'p> PointerTrie<'p> {
             return walker.skip_value();
         }
         walker.each_member(|walker, member| {
-            let children = &mut self.nodes[node].children;
+            let TrieNode {
+                children, by_index, ..
+            } = &mut self.nodes[node];
             let child = match &member.key {
                 Some(key) => children.iter_mut().find(|c| !c.3 && c.0 == *key),
-                None => children
-                    .iter_mut()
-                    .find(|c| !c.3 && c.1 == Some(member.index)),
+                None => by_index
+                    .binary_search_by_key(&member.index, |&(i, _)| i)
+                    .ok()
+                    .and_then(|at| children.get_mut(by_index[at].1))
+                    .filter(|c| !c.3),
             };
             let Some(child) = child else {
                 walker.skip_value()?;

@@ -117,6 +117,12 @@ enum Parsed {
     FunctionList(Box<records::FunctionList>),
 }
 
+/// From this size on, the items of an output's top-level lists are read in
+/// parallel ([`records::authorization_details_in_parallel`]): one pass to
+/// find them costs less than the wait for one thread to read them all. The
+/// AWS CLI merges pages, so a large account's dump is a few such files.
+const SPLIT_BYTES: usize = 1 << 20;
+
 /// Reads a `list-functions` page straight into its records, when the text
 /// is one (its `Functions` member is an array, and nothing makes it an
 /// authorization-details output, which [`sniff`] tells first).
@@ -124,10 +130,14 @@ fn read_function_list(text: &str) -> Option<records::FunctionList> {
     if !text.contains("\"Functions\"") {
         return None;
     }
-    serde_json::from_str::<records::Object<records::FunctionList>>(text)
-        .ok()
-        .map(|list| list.0)
-        .filter(records::FunctionList::is_function_list)
+    let list = if text.len() >= SPLIT_BYTES {
+        records::function_list_in_parallel(text).ok()
+    } else {
+        serde_json::from_str::<records::Object<records::FunctionList>>(text)
+            .ok()
+            .map(|list| list.0)
+    };
+    list.filter(records::FunctionList::is_function_list)
 }
 
 /// Reads an authorization-details output straight into its records, when
@@ -142,10 +152,14 @@ fn read_authorization_details(text: &str) -> Option<records::AuthorizationDetail
     }
     // Read as an object only: a record type would read an array's items as
     // its members, one by one.
-    serde_json::from_str::<records::Object<records::AuthorizationDetails>>(text)
-        .ok()
-        .map(|details| details.0)
-        .filter(records::AuthorizationDetails::is_authorization_details)
+    let details = if text.len() >= SPLIT_BYTES {
+        records::authorization_details_in_parallel(text).ok()
+    } else {
+        serde_json::from_str::<records::Object<records::AuthorizationDetails>>(text)
+            .ok()
+            .map(|details| details.0)
+    };
+    details.filter(records::AuthorizationDetails::is_authorization_details)
 }
 
 /// Why a file was not parsed.

@@ -618,3 +618,147 @@ pub(super) struct EnvironmentRecord {
 pub(super) fn texts(list: List<Text>) -> Vec<String> {
     list.0.into_iter().filter_map(|t| t.0).collect()
 }
+
+// Large outputs, read in parallel. The AWS CLI merges the pages of
+// `get-account-authorization-details` and `list-functions` into one
+// document: tens of megabytes in one file, which one thread would read
+// while the others wait. Such a text is read in two steps: one pass that
+// finds where each item of the top-level lists begins and ends (and checks
+// the rest of the text), then the items, each read from its own text, in
+// parallel. An item read from its own text is read exactly as in place, so
+// the records are the same either way (a test compares them).
+
+/// A list member as its items' own text: `Some` only if it is an array.
+#[derive(Default)]
+struct RawItems<'a>(Option<Vec<&'a RawValue>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawItems<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RawItemsVisitor<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for RawItemsVisitor<'a> {
+            type Value = RawItems<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawItems<'a>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element::<&'a RawValue>()? {
+                    items.push(item);
+                }
+                Ok(RawItems(Some(items)))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawItems<'a>, D::Error> {
+                RawItems::deserialize(d)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawItems<'a>, E> {
+                Ok(RawItems(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawItems<'a>, A::Error> {
+                drain_map(map).map(|()| RawItems(None))
+            }
+            anything_else_is!(RawItems(None));
+        }
+        deserializer.deserialize_any(RawItemsVisitor(PhantomData))
+    }
+}
+
+impl RawItems<'_> {
+    /// The items, read as `T` in parallel: what [`Array<T>`] reads in place.
+    fn array<T: DeserializeOwned + Send>(&self) -> serde_json::Result<Array<T>> {
+        use rayon::prelude::*;
+        let items = self.0.as_ref().map(|items| {
+            items
+                .par_iter()
+                .map(|item| serde_json::from_str::<T>(item.get()))
+                .collect::<serde_json::Result<Vec<T>>>()
+        });
+        items.transpose().map(Array)
+    }
+
+    /// What [`List<T>`] reads in place.
+    fn list<T: DeserializeOwned + Send>(&self) -> serde_json::Result<List<T>> {
+        self.array().map(|array| List(array.0.unwrap_or_default()))
+    }
+}
+
+/// [`AuthorizationDetails`] with its lists as their items' text.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct AuthorizationDetailsItems<'a> {
+    #[serde(rename = "Policies", borrow)]
+    policies: RawItems<'a>,
+    #[serde(rename = "RoleDetailList", borrow)]
+    roles: Present<RawItems<'a>>,
+    #[serde(rename = "GroupDetailList", borrow)]
+    groups: Present<RawItems<'a>>,
+    #[serde(rename = "UserDetailList", borrow)]
+    users: Present<RawItems<'a>>,
+}
+
+/// [`FunctionList`] with its lists as their items' text.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct FunctionListItems<'a> {
+    #[serde(rename = "Functions", borrow)]
+    functions: RawItems<'a>,
+    #[serde(rename = "Versions", borrow)]
+    versions: RawItems<'a>,
+    #[serde(rename = "RoleDetailList")]
+    roles: Present<IgnoredAny>,
+    #[serde(rename = "UserDetailList")]
+    users: Present<IgnoredAny>,
+    #[serde(rename = "GroupDetailList")]
+    groups: Present<IgnoredAny>,
+    #[serde(rename = "Policies")]
+    policies: Present<IgnoredAny>,
+}
+
+/// Whether a text is a JSON object: read as a record, an array would give
+/// its items as the record's members, one by one.
+fn is_object_text(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
+/// Reads an authorization-details output's text with its items in
+/// parallel; `Err` where reading it in one pass fails.
+pub(super) fn authorization_details_in_parallel(
+    text: &str,
+) -> serde_json::Result<AuthorizationDetails> {
+    if !is_object_text(text) {
+        return Ok(AuthorizationDetails::default());
+    }
+    fn present<T: DeserializeOwned + Send>(
+        items: &Present<RawItems<'_>>,
+    ) -> serde_json::Result<Present<List<T>>> {
+        items
+            .0
+            .as_ref()
+            .map(RawItems::list)
+            .transpose()
+            .map(Present)
+    }
+    let items: AuthorizationDetailsItems<'_> = serde_json::from_str(text)?;
+    Ok(AuthorizationDetails {
+        policies: items.policies.list()?,
+        roles: present(&items.roles)?,
+        groups: present(&items.groups)?,
+        users: present(&items.users)?,
+    })
+}
+
+/// Reads a function list's text with its items in parallel; `Err` where
+/// reading it in one pass fails.
+pub(super) fn function_list_in_parallel(text: &str) -> serde_json::Result<FunctionList> {
+    if !is_object_text(text) {
+        return Ok(FunctionList::default());
+    }
+    let items: FunctionListItems<'_> = serde_json::from_str(text)?;
+    Ok(FunctionList {
+        functions: items.functions.array()?,
+        versions: items.versions.array()?,
+        roles: items.roles,
+        users: items.users,
+        groups: items.groups,
+        policies: items.policies,
+    })
+}

@@ -527,7 +527,10 @@ fn documents_are_digested_where_the_fold_looks_for_them() {
 mod records_read_alike {
     //! An authorization-details output read straight from its text gives
     //! the records its parsed tree gives, whatever types its members have.
-    use super::super::records::{AuthorizationDetails, FunctionList};
+    use super::super::records::{
+        authorization_details_in_parallel, function_list_in_parallel, AuthorizationDetails,
+        FunctionList,
+    };
     use proptest::prelude::*;
     use serde::Deserialize;
     use serde_json::{json, Value};
@@ -647,13 +650,15 @@ mod records_read_alike {
             let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
             let from_text: FunctionList = serde_json::from_str(&text).unwrap();
             let from_tree = FunctionList::deserialize(&value).unwrap();
-            prop_assert_eq!(from_text, from_tree);
+            let in_parallel = function_list_in_parallel(&text).unwrap();
+            prop_assert_eq!(&from_text, &from_tree);
+            prop_assert_eq!(in_parallel, from_tree);
         }
 
         #[test]
         fn from_text_and_from_tree(
-            roles in prop::collection::vec(role(), 0..4),
-            policies in prop::collection::vec(managed_policy(), 0..3),
+            roles in prop::collection::vec(role(), 0..4).prop_flat_map(|l| any_of(Value::Array(l))),
+            policies in prop::collection::vec(managed_policy(), 0..3).prop_flat_map(|l| any_of(Value::Array(l))),
             people in prop::collection::vec(user_or_group(), 0..2),
             pretty in any::<bool>(),
         ) {
@@ -662,8 +667,41 @@ mod records_read_alike {
             let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
             let from_text: AuthorizationDetails = serde_json::from_str(&text).unwrap();
             let from_tree = AuthorizationDetails::deserialize(&value).unwrap();
-            prop_assert_eq!(from_text, from_tree);
+            let in_parallel = authorization_details_in_parallel(&text).unwrap();
+            prop_assert_eq!(&from_text, &from_tree);
+            prop_assert_eq!(in_parallel, from_tree);
         }
+    }
+
+    /// What the one-pass read refuses, the parallel read refuses too (the
+    /// file then goes the tree way); a top-level array is no output.
+    #[test]
+    fn the_parallel_read_refuses_what_the_one_pass_read_refuses() {
+        for text in [
+            r#"{"RoleDetailList": [{"Arn": "a", "Arn": "b"}]}"#,
+            r#"{"RoleDetailList": [], "RoleDetailList": []}"#,
+            r#"{"RoleDetailList": [{"Arn": "a"}], "Policies": [}"#,
+            r#"{"RoleDetailList": [{"Arn": "a"}]} trailing"#,
+        ] {
+            assert!(
+                serde_json::from_str::<AuthorizationDetails>(text).is_err(),
+                "{text}"
+            );
+            assert!(authorization_details_in_parallel(text).is_err(), "{text}");
+        }
+        assert!(function_list_in_parallel(
+            r#"{"Functions": [{"FunctionName": "a", "FunctionName": "b"}]}"#
+        )
+        .is_err());
+        let array = r#"[[], [{"Arn": "arn:aws:iam::111122223333:role/r"}], [], []]"#;
+        assert!(!authorization_details_in_parallel(array)
+            .unwrap()
+            .is_authorization_details());
+        assert!(
+            !function_list_in_parallel(r#"[[{"FunctionArn": "f"}], []]"#)
+                .unwrap()
+                .is_function_list()
+        );
     }
 }
 
