@@ -62,18 +62,35 @@ impl Serialize for Document<'_> {
 }
 
 /// Findings written with their keys in alphabetical order, as the rest of
-/// the document (each goes through a JSON tree of its own, one at a time).
+/// the document. Each goes through a JSON tree of its own and is rendered
+/// as the document's pretty printer would render it there (two levels
+/// deep); the rendering is done in parallel, a window at a time, so a large
+/// report is not written by one thread while the others wait.
 struct SortedKeys<'a>(&'a [Finding]);
 
 impl Serialize for SortedKeys<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use rayon::prelude::*;
+        const PER_WINDOW: usize = 8 * 1024;
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for finding in self.0 {
-            let tree = serde_json::to_value(finding).map_err(serde::ser::Error::custom)?;
-            seq.serialize_element(&tree)?;
+        for window in self.0.chunks(PER_WINDOW) {
+            let rendered: Vec<Result<Box<serde_json::value::RawValue>, serde_json::Error>> =
+                window.par_iter().map(render_nested).collect();
+            for finding in rendered {
+                seq.serialize_element(&finding.map_err(serde::ser::Error::custom)?)?;
+            }
         }
         seq.end()
     }
+}
+
+/// A finding as pretty JSON with sorted keys, its inner lines indented for
+/// an item of the document's `findings` array (the printer writes the
+/// indentation of its first line, and a raw value's text as it is).
+fn render_nested(finding: &Finding) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+    let tree = serde_json::to_value(finding)?;
+    let text = serde_json::to_string_pretty(&tree)?;
+    serde_json::value::RawValue::from_string(text.replace('\n', "\n    "))
 }
 
 pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
