@@ -5,6 +5,19 @@ use policy_core::model::PolicyRecord;
 
 use super::{subject, user_policy};
 
+/// The question asked of every policy: may an IAM user of the account pass
+/// one of its roles, to no service in particular? Built once.
+static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext)>> =
+    std::sync::LazyLock::new(|| {
+        let principal = Principal::parse("arn:aws:iam::111122223333:user/rolecall-probe").ok()?;
+        let mut context = RequestContext::new();
+        context.insert(
+            "aws:PrincipalAccount",
+            ContextValue::Single("111122223333".to_owned()),
+        );
+        Some((principal, context))
+    });
+
 declare_rule! {
     /// ## What it does
     /// Asks the evaluator whether the policy allows `iam:PassRole` on an
@@ -39,30 +52,26 @@ impl Rule for PassroleToAny {
         if !user_policy(policy) || policy.kind() != policy_core::eval::PolicyKind::Identity {
             return;
         }
-        let Ok(principal) = Principal::parse("arn:aws:iam::111122223333:user/rolecall-probe")
-        else {
+        let Some((principal, context)) = &*PROBE else {
             return;
         };
-        let mut context = RequestContext::new();
-        context.insert(
-            "aws:PrincipalAccount",
-            ContextValue::Single("111122223333".to_owned()),
-        );
         let set = PolicySet {
             identity: vec![policy.compiled.clone()],
             ..PolicySet::default()
         };
         let request = Request {
-            principal: &principal,
+            principal,
             action: "iam:PassRole",
             resource: "arn:aws:iam::111122223333:role/rolecall-any-role",
             resource_account: None,
-            context: &context,
+            context,
         };
-        let response = cx.evaluator.evaluate(&request, &set);
-        if response.decision != Decision::Allow {
+        // Most policies do not allow it: the allocation-free answer first,
+        // the explained one (which statement) only for a finding.
+        if cx.evaluator.decide(&request, &set) != Decision::Allow {
             return;
         }
+        let response = cx.evaluator.evaluate(&request, &set);
         let statement = response.deciding.first().map(|s| s.statement);
         let pointer = statement
             .and_then(|i| {

@@ -58,7 +58,15 @@ impl Rule for ResourceTypeMismatch {
                 .map(|r| placeholders_as_wildcards(r))
                 .collect();
             for (i, pattern) in statement.action.values.iter().enumerate() {
-                let actions = catalog.expand(pattern);
+                // A literal name (most of them) is one look-up, no list.
+                let (single, expanded);
+                let actions = if pattern.contains(['*', '?']) {
+                    expanded = catalog.expand(pattern);
+                    expanded.as_slice()
+                } else {
+                    single = catalog.action(pattern);
+                    single.as_slice()
+                };
                 if actions.is_empty() {
                     continue; // POL002's business.
                 }
