@@ -155,6 +155,11 @@ pub fn locate(text: &str, pointer: &str) -> Option<Location> {
 /// the members the pointers name and stops once all are found. Lines and
 /// columns come from one more pass over the text, in offset order.
 pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Option<Location>> {
+    lines_and_columns(text, &offsets_of(text, pointers))
+}
+
+/// Where each of `pointers` lands in `text`, as byte offsets.
+fn offsets_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
     let mut trie = PointerTrie::default();
     let mut found: Vec<Option<usize>> = vec![None; pointers.len()];
     // Tokens two pointers spell differently but that name the same array
@@ -180,11 +185,89 @@ pub fn locate_all(text: &str, pointers: &[&str]) -> Vec<Option<Location>> {
     // would: it walks the same text up to each element.
     let start = walker.pos;
     let _ = trie.walk(0, &mut walker, start, &mut found, &mut remaining);
-    let mut locations = lines_and_columns(text, &found);
     for i in alone {
-        locations[i] = locate(text, pointers[i]);
+        found[i] = locate(text, pointers[i]).map(|l| l.offset);
     }
-    locations
+    found
+}
+
+/// Where each item of a file's top-level lists starts (`RoleDetailList`,
+/// `Functions`, …), as reading the file in parallel found it.
+#[derive(Clone, Debug, Default)]
+pub struct ItemAnchors {
+    /// (list name, byte offset of each item's value).
+    lists: Vec<(Box<str>, Vec<usize>)>,
+}
+
+impl ItemAnchors {
+    /// Records where the items of the top-level list `list` start.
+    pub fn add(&mut self, list: &str, starts: Vec<usize>) {
+        self.lists.push((Box::from(list), starts));
+    }
+
+    /// Whether no list was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.lists.is_empty()
+    }
+
+    /// For a pointer into an item of a recorded list (`/RoleDetailList/537/…`),
+    /// where the item starts and the rest of the pointer (`/…`, or empty).
+    fn item<'p>(&self, pointer: &'p str) -> Option<(usize, &'p str)> {
+        let (list, rest) = pointer.strip_prefix('/')?.split_once('/')?;
+        let (index, rest) = match rest.find('/') {
+            Some(slash) => (&rest[..slash], &rest[slash..]),
+            None => (rest, ""),
+        };
+        let starts = &self.lists.iter().find(|(name, _)| **name == *list)?.1;
+        Some((*starts.get(index.parse::<usize>().ok()?)?, rest))
+    }
+}
+
+/// [`locate_all`] for a large file whose list items are anchored: the
+/// pointers into one item are found by walking that item alone, the items
+/// in parallel, instead of one walk of the whole file on one thread.
+pub fn locate_all_anchored(
+    text: &str,
+    pointers: &[&str],
+    anchors: &ItemAnchors,
+) -> Vec<Option<Location>> {
+    use rayon::prelude::*;
+    let mut in_items: Vec<(usize, usize, &str)> = Vec::new();
+    let mut elsewhere: Vec<usize> = Vec::new();
+    for (i, pointer) in pointers.iter().enumerate() {
+        match anchors.item(pointer) {
+            Some((start, rest)) => in_items.push((start, i, rest)),
+            None => elsewhere.push(i),
+        }
+    }
+    in_items.sort_unstable();
+    let groups: Vec<&[(usize, usize, &str)]> = in_items.chunk_by(|a, b| a.0 == b.0).collect();
+    let found: Vec<Vec<(usize, Option<usize>)>> = groups
+        .par_iter()
+        .map(|group| {
+            let start = group[0].0;
+            let rests: Vec<&str> = group.iter().map(|&(_, _, rest)| rest).collect();
+            let item = text.get(start..).unwrap_or_default();
+            group
+                .iter()
+                .map(|&(_, i, _)| i)
+                .zip(
+                    offsets_of(item, &rests)
+                        .into_iter()
+                        .map(|o| o.map(|o| start + o)),
+                )
+                .collect()
+        })
+        .collect();
+    let mut offsets = vec![None; pointers.len()];
+    for (i, offset) in found.into_iter().flatten() {
+        offsets[i] = offset;
+    }
+    let outside: Vec<&str> = elsewhere.iter().map(|&i| pointers[i]).collect();
+    for (&i, offset) in elsewhere.iter().zip(offsets_of(text, &outside)) {
+        offsets[i] = offset;
+    }
+    lines_and_columns(text, &offsets)
 }
 
 /// The line and column of each offset, in one pass over the text.

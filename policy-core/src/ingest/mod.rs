@@ -22,6 +22,7 @@ use serde_json::Value;
 pub use builder::ManagedPolicyLookup;
 
 use crate::diagnostic::json_error_message;
+use crate::locate::ItemAnchors;
 use crate::model::{Account, FileKind, IngestProblem, Skipped, SourceFile};
 
 /// Recognises what a parsed file holds from its top-level keys.
@@ -104,6 +105,8 @@ struct LoadedFile {
     digests: builder::DocumentDigests,
     /// A `get-policy` output's document, decoded.
     decoded_policy: Option<builder::DecodedDocument>,
+    /// Where the items of a large output's lists start.
+    anchors: Option<ItemAnchors>,
 }
 
 /// A file as it was parsed.
@@ -126,12 +129,21 @@ const SPLIT_BYTES: usize = 1 << 20;
 /// Reads a `list-functions` page straight into its records, when the text
 /// is one (its `Functions` member is an array, and nothing makes it an
 /// authorization-details output, which [`sniff`] tells first).
-fn read_function_list(text: &str) -> Option<records::FunctionList> {
+/// A large text's item anchors go to `anchors`.
+fn read_function_list(
+    text: &str,
+    anchors: &mut Option<ItemAnchors>,
+) -> Option<records::FunctionList> {
     if !text.contains("\"Functions\"") {
         return None;
     }
     let list = if text.len() >= SPLIT_BYTES {
-        records::function_list_in_parallel(text).ok()
+        records::function_list_in_parallel(text)
+            .ok()
+            .map(|(list, found)| {
+                *anchors = Some(found);
+                list
+            })
     } else {
         serde_json::from_str::<records::Object<records::FunctionList>>(text)
             .ok()
@@ -144,7 +156,11 @@ fn read_function_list(text: &str) -> Option<records::FunctionList> {
 /// the text is one; `None` sends it the general way (a tree, then
 /// [`sniff`]) — also when the typed read fails, e.g. on a repeated key,
 /// which a tree reads as its last value.
-fn read_authorization_details(text: &str) -> Option<records::AuthorizationDetails> {
+/// A large text's item anchors go to `anchors`.
+fn read_authorization_details(
+    text: &str,
+    anchors: &mut Option<ItemAnchors>,
+) -> Option<records::AuthorizationDetails> {
     // Every such output has a `…DetailList` member; a look for it is
     // cheaper than an attempt on every file.
     if !text.contains("DetailList\"") {
@@ -153,7 +169,12 @@ fn read_authorization_details(text: &str) -> Option<records::AuthorizationDetail
     // Read as an object only: a record type would read an array's items as
     // its members, one by one.
     let details = if text.len() >= SPLIT_BYTES {
-        records::authorization_details_in_parallel(text).ok()
+        records::authorization_details_in_parallel(text)
+            .ok()
+            .map(|(details, found)| {
+                *anchors = Some(found);
+                details
+            })
     } else {
         serde_json::from_str::<records::Object<records::AuthorizationDetails>>(text)
             .ok()
@@ -292,6 +313,7 @@ fn load(path: &Path) -> LoadedFile {
                 bytes: 0,
                 digests: Default::default(),
                 decoded_policy: None,
+                anchors: None,
                 outcome: Err(Loaded::Problem(IngestProblem {
                     path: shown,
                     line: None,
@@ -304,6 +326,7 @@ fn load(path: &Path) -> LoadedFile {
         }
     };
     let size = bytes.len();
+    let mut anchors = None;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let outcome = match first {
         None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
@@ -316,9 +339,9 @@ fn load(path: &Path) -> LoadedFile {
                 message: "the file is not UTF-8 text".to_owned(),
                 help: None,
             })),
-            Ok(text) => match read_authorization_details(&text)
+            Ok(text) => match read_authorization_details(&text, &mut anchors)
                 .map(|details| Parsed::AuthorizationDetails(Box::new(details)))
-                .or_else(|| read_function_list(&text).map(|list| Parsed::FunctionList(Box::new(list))))
+                .or_else(|| read_function_list(&text, &mut anchors).map(|list| Parsed::FunctionList(Box::new(list))))
             {
                 Some(parsed) => Ok((
                     parsed,
@@ -364,6 +387,7 @@ fn load(path: &Path) -> LoadedFile {
         outcome,
         digests,
         decoded_policy,
+        anchors: anchors.filter(|a| !a.is_empty()),
     }
 }
 
@@ -375,12 +399,14 @@ fn add_source(
     path: String,
     text: Option<Arc<str>>,
     kind: FileKind,
+    anchors: Option<ItemAnchors>,
 ) -> usize {
     let index = builder.account.sources.len();
     builder.account.sources.push(SourceFile {
         path: Arc::from(path),
         text,
         kind,
+        anchors: anchors.map(Arc::new),
     });
     index
 }
@@ -389,11 +415,23 @@ fn add_source(
 fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
     match file.outcome {
         Ok((Parsed::AuthorizationDetails(details), text)) => {
-            let index = add_source(builder, file.path, text, FileKind::AuthorizationDetails);
+            let index = add_source(
+                builder,
+                file.path,
+                text,
+                FileKind::AuthorizationDetails,
+                file.anchors,
+            );
             builder.add_authorization_details(index, *details);
         }
         Ok((Parsed::FunctionList(list), text)) => {
-            let index = add_source(builder, file.path, text, FileKind::FunctionList);
+            let index = add_source(
+                builder,
+                file.path,
+                text,
+                FileKind::FunctionList,
+                file.anchors,
+            );
             builder.add_function_list(index, *list);
         }
         Ok((Parsed::Tree(value), text)) => {
@@ -405,7 +443,7 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 });
                 return;
             }
-            let index = add_source(builder, file.path, text, kind);
+            let index = add_source(builder, file.path, text, kind, file.anchors);
             if kind == FileKind::PolicyDocument {
                 // The file is the document: hand it over, do not copy it.
                 builder.add_standalone_document(index, std::borrow::Cow::Owned(value));

@@ -21,6 +21,8 @@ use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visito
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
+use crate::locate::ItemAnchors;
+
 /// Consumes what is left of a map.
 fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
@@ -679,6 +681,19 @@ impl RawItems<'_> {
     fn list<T: DeserializeOwned + Send>(&self) -> serde_json::Result<List<T>> {
         self.array().map(|array| List(array.0.unwrap_or_default()))
     }
+
+    /// Records where the items start in `text` (which they borrow from),
+    /// for locating findings item by item.
+    fn anchor(&self, list: &str, text: &str, anchors: &mut ItemAnchors) {
+        if let Some(items) = &self.0 {
+            let base = text.as_ptr() as usize;
+            let starts = items
+                .iter()
+                .map(|item| (item.get().as_ptr() as usize).saturating_sub(base))
+                .collect();
+            anchors.add(list, starts);
+        }
+    }
 }
 
 /// [`AuthorizationDetails`] with its lists as their items' text.
@@ -720,12 +735,13 @@ fn is_object_text(text: &str) -> bool {
 }
 
 /// Reads an authorization-details output's text with its items in
-/// parallel; `Err` where reading it in one pass fails.
+/// parallel, and where each item starts; `Err` where reading it in one pass
+/// fails.
 pub(super) fn authorization_details_in_parallel(
     text: &str,
-) -> serde_json::Result<AuthorizationDetails> {
+) -> serde_json::Result<(AuthorizationDetails, ItemAnchors)> {
     if !is_object_text(text) {
-        return Ok(AuthorizationDetails::default());
+        return Ok(Default::default());
     }
     fn present<T: DeserializeOwned + Send>(
         items: &Present<RawItems<'_>>,
@@ -738,27 +754,45 @@ pub(super) fn authorization_details_in_parallel(
             .map(Present)
     }
     let items: AuthorizationDetailsItems<'_> = serde_json::from_str(text)?;
-    Ok(AuthorizationDetails {
+    let mut anchors = ItemAnchors::default();
+    items.policies.anchor("Policies", text, &mut anchors);
+    for (list, name) in [
+        (&items.roles, "RoleDetailList"),
+        (&items.groups, "GroupDetailList"),
+        (&items.users, "UserDetailList"),
+    ] {
+        if let Some(list) = &list.0 {
+            list.anchor(name, text, &mut anchors);
+        }
+    }
+    let details = AuthorizationDetails {
         policies: items.policies.list()?,
         roles: present(&items.roles)?,
         groups: present(&items.groups)?,
         users: present(&items.users)?,
-    })
+    };
+    Ok((details, anchors))
 }
 
-/// Reads a function list's text with its items in parallel; `Err` where
-/// reading it in one pass fails.
-pub(super) fn function_list_in_parallel(text: &str) -> serde_json::Result<FunctionList> {
+/// Reads a function list's text with its items in parallel, and where each
+/// item starts; `Err` where reading it in one pass fails.
+pub(super) fn function_list_in_parallel(
+    text: &str,
+) -> serde_json::Result<(FunctionList, ItemAnchors)> {
     if !is_object_text(text) {
-        return Ok(FunctionList::default());
+        return Ok(Default::default());
     }
     let items: FunctionListItems<'_> = serde_json::from_str(text)?;
-    Ok(FunctionList {
+    let mut anchors = ItemAnchors::default();
+    items.functions.anchor("Functions", text, &mut anchors);
+    items.versions.anchor("Versions", text, &mut anchors);
+    let list = FunctionList {
         functions: items.functions.array()?,
         versions: items.versions.array()?,
         roles: items.roles,
         users: items.users,
         groups: items.groups,
         policies: items.policies,
-    })
+    };
+    Ok((list, anchors))
 }

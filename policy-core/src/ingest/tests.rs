@@ -650,7 +650,7 @@ mod records_read_alike {
             let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
             let from_text: FunctionList = serde_json::from_str(&text).unwrap();
             let from_tree = FunctionList::deserialize(&value).unwrap();
-            let in_parallel = function_list_in_parallel(&text).unwrap();
+            let (in_parallel, _) = function_list_in_parallel(&text).unwrap();
             prop_assert_eq!(&from_text, &from_tree);
             prop_assert_eq!(in_parallel, from_tree);
         }
@@ -667,7 +667,7 @@ mod records_read_alike {
             let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
             let from_text: AuthorizationDetails = serde_json::from_str(&text).unwrap();
             let from_tree = AuthorizationDetails::deserialize(&value).unwrap();
-            let in_parallel = authorization_details_in_parallel(&text).unwrap();
+            let (in_parallel, _) = authorization_details_in_parallel(&text).unwrap();
             prop_assert_eq!(&from_text, &from_tree);
             prop_assert_eq!(in_parallel, from_tree);
         }
@@ -696,10 +696,12 @@ mod records_read_alike {
         let array = r#"[[], [{"Arn": "arn:aws:iam::111122223333:role/r"}], [], []]"#;
         assert!(!authorization_details_in_parallel(array)
             .unwrap()
+            .0
             .is_authorization_details());
         assert!(
             !function_list_in_parallel(r#"[[{"FunctionArn": "f"}], []]"#)
                 .unwrap()
+                .0
                 .is_function_list()
         );
     }
@@ -769,4 +771,59 @@ fn a_refused_authorization_details_output_is_not_taken_for_a_function_list() {
     let roles: Vec<&str> = account.roles.keys().map(String::as_str).collect();
     assert_eq!(roles, ["arn:aws:iam::111122223333:role/b"]);
     assert!(account.functions.is_empty());
+}
+
+/// A large output's findings are located item by item from the anchors its
+/// parallel read records, with the answers of one walk of the whole file.
+#[test]
+fn anchored_locating_agrees_with_one_walk() {
+    use crate::locate::{locate_all, locate_all_anchored};
+    let roles: Vec<Value> = (0..40)
+        .map(|i| {
+            serde_json::json!({
+                "Arn": format!("arn:aws:iam::111122223333:role/r{i}"),
+                "RoleName": format!("r{i}"),
+                "RolePolicyList": [{"PolicyName": "p", "PolicyDocument":
+                    {"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}]}}],
+                "Tags": [{"Key": "a/b~c", "Value": "é"}]
+            })
+        })
+        .collect();
+    let value = serde_json::json!({"RoleDetailList": roles, "Policies": [{"Arn": "x"}],
+        "UserDetailList": [], "GroupDetailList": []});
+    for text in [
+        serde_json::to_string_pretty(&value).unwrap(),
+        value.to_string(),
+    ] {
+        let (_, anchors) = super::records::authorization_details_in_parallel(&text).unwrap();
+        let pointers = [
+            "",
+            "/RoleDetailList",
+            "/RoleDetailList/0",
+            "/RoleDetailList/7/RoleName",
+            "/RoleDetailList/07/RoleName",
+            "/RoleDetailList/39/RolePolicyList/0/PolicyDocument/Statement/0/Action/1",
+            "/RoleDetailList/12/Tags/0/Value",
+            "/RoleDetailList/12/Missing",
+            "/RoleDetailList/40/RoleName",
+            "/RoleDetailList/x/RoleName",
+            "/Policies/0/Arn",
+            "/UserDetailList/0",
+            "/Nothing/0",
+            "not a pointer",
+        ];
+        // Every pointer alone, and all together.
+        for pointer in pointers {
+            assert_eq!(
+                locate_all_anchored(&text, &[pointer, "/Policies/0"], &anchors),
+                locate_all(&text, &[pointer, "/Policies/0"]),
+                "{pointer}"
+            );
+        }
+        assert_eq!(
+            locate_all_anchored(&text, &pointers, &anchors),
+            locate_all(&text, &pointers)
+        );
+        assert!(locate_all(&text, &pointers)[5].is_some());
+    }
 }

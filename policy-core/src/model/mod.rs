@@ -16,6 +16,7 @@ pub use small_map::SmallMap;
 pub use wire::WIRE_VERSION;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 pub use iam::{is_aws_managed_policy_arn, Group, ManagedPolicy, Role, User};
@@ -52,6 +53,11 @@ pub struct SourceFile {
     pub text: Option<Arc<str>>,
     /// What the file was recognised as.
     pub kind: FileKind,
+    /// Where the items of a large output's lists start, when reading found
+    /// them: the file's findings are then located item by item, in
+    /// parallel.
+    #[serde(skip)]
+    pub anchors: Option<Arc<crate::locate::ItemAnchors>>,
 }
 
 impl SourceFile {
@@ -59,7 +65,7 @@ impl SourceFile {
     pub fn read_text(&self) -> Option<Arc<str>> {
         match &self.text {
             Some(text) => Some(text.clone()),
-            None => std::fs::read_to_string(&*self.path).ok().map(Arc::from),
+            None => read_source(Path::new(&*self.path)).ok().map(Arc::from),
         }
     }
 
@@ -70,7 +76,7 @@ impl SourceFile {
         let read;
         let text: &str = match &self.text {
             Some(text) => text,
-            None => match std::fs::read_to_string(&*self.path) {
+            None => match read_source(Path::new(&*self.path)) {
                 Ok(text) => {
                     read = text;
                     &read
@@ -78,8 +84,41 @@ impl SourceFile {
                 Err(_) => return vec![None; pointers.len()],
             },
         };
-        crate::locate::locate_all(text, pointers)
+        match &self.anchors {
+            Some(anchors) if pointers.len() > 1 => {
+                crate::locate::locate_all_anchored(text, pointers, anchors)
+            }
+            _ => crate::locate::locate_all(text, pointers),
+        }
     }
+}
+
+/// A source file's text, read again. A large dump (the AWS CLI merges
+/// pages: tens of megabytes) is read in parts by several threads, since one
+/// thread copies from the page cache at a couple of GB/s.
+fn read_source(path: &Path) -> std::io::Result<String> {
+    #[cfg(unix)]
+    {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt as _;
+        const PART: usize = 4 << 20;
+        let file = std::fs::File::open(path)?;
+        let size = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if size >= 2 * PART && size < isize::MAX as usize {
+            let mut bytes = vec![0u8; size];
+            let read = bytes
+                .par_chunks_mut(PART)
+                .enumerate()
+                .try_for_each(|(i, part)| file.read_exact_at(part, (i * PART) as u64));
+            // A file that shrank since it was read is read the plain way.
+            if read.is_ok() {
+                return String::from_utf8(bytes).map_err(|e| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
+                });
+            }
+        }
+    }
+    std::fs::read_to_string(path)
 }
 
 /// What a file holds, recognised from its content.

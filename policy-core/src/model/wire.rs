@@ -107,6 +107,7 @@ impl Account {
                     path: s.path.clone(),
                     text: None,
                     kind: s.kind,
+                    anchors: None,
                 })
                 .collect(),
             policies,
