@@ -127,11 +127,19 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut per_function = Vec::new();
     let mut peers: Vec<(usize, f64, f64)> = Vec::new();
-    for &size in sizes {
-        let dir = root()
-            .join("target")
-            .join("bench")
-            .join(format!("corpus-{size}"));
+    // Every size in pages, and 10,000 also merged: one file per command, as
+    // the AWS CLI prints a dump by default.
+    let runs: Vec<(usize, bool)> = sizes
+        .iter()
+        .map(|&size| (size, false))
+        .chain(sizes.contains(&10_000).then_some((10_000, true)))
+        .collect();
+    for (size, merged) in runs {
+        let dir = root().join("target").join("bench").join(if merged {
+            format!("corpus-{size}-merged")
+        } else {
+            format!("corpus-{size}")
+        });
         if !dir.join("lambda-list-event-source-mappings.json").is_file() {
             let _ = fs::remove_dir_all(&dir);
             crate::corpus::generate(&crate::corpus::Options {
@@ -139,6 +147,7 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
                 functions: size,
                 seed: 1,
                 out: dir.clone(),
+                merged,
             })?;
         }
         let files = list_files(&dir)?;
@@ -215,14 +224,22 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
             bail!("rolecall check output differs between --jobs 1 and all cores");
         }
         let mib = input as f64 / 1048576.0;
+        let label = if merged {
+            format!("{size}, merged")
+        } else {
+            size.to_string()
+        };
         println!(
-            "| {size} | {mib:.1} MiB | {floor:.3} s | {all:.3} s | {one:.3} s | {:.2}x | {:.1}x | {:.0} MiB | {:.1}x | {:.0} |",
+            "| {label} | {mib:.1} MiB | {floor:.3} s | {all:.3} s | {one:.3} s | {:.2}x | {:.1}x | {:.0} MiB | {:.1}x | {:.0} |",
             one / all,
             all / floor,
             peak as f64 / 1024.0,
             peak as f64 / 1024.0 / mib,
             size as f64 / all
         );
+        if merged {
+            continue;
+        }
         per_function.push((size, all / size as f64));
         if size <= 10_000 {
             if let Some(tool) = std::env::var_os("CLOUDSPLAINING") {

@@ -1,10 +1,14 @@
-//! `cargo xtask corpus --roles N --functions N [--seed S] OUT`: a
+//! `cargo xtask corpus --roles N --functions N [--seed S] [--merged] OUT`: a
 //! deterministic generator of realistic account dumps in the real AWS CLI
-//! formats, for benchmarks: authorization details (paginated, 1,000 roles
-//! a file) with inline, customer managed and AWS managed policies and
-//! boundaries; list-functions pages; event source mappings; one get-policy
-//! file per function that has a resource policy; and a realistic share of
-//! misconfigurations.
+//! formats, for benchmarks: authorization details with inline, customer
+//! managed and AWS managed policies and boundaries; function lists; event
+//! source mappings; one get-policy file per function that has a resource
+//! policy; and a realistic share of misconfigurations.
+//!
+//! The authorization details and function lists come in pages (1,000 roles
+//! or 50 functions a file), as a dump script that pages through the API
+//! writes them; with `--merged`, as one file each, as the AWS CLI prints
+//! them by default (it fetches every page and merges them).
 
 use std::fs;
 use std::io::Write as _;
@@ -41,6 +45,8 @@ pub struct Options {
     pub functions: usize,
     pub seed: u64,
     pub out: PathBuf,
+    /// One file per command, as the AWS CLI merges pages by default.
+    pub merged: bool,
 }
 
 pub fn parse(args: &[String]) -> Result<Options> {
@@ -48,6 +54,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
     let mut functions = None;
     let mut seed = 1;
     let mut out = None;
+    let mut merged = false;
     let mut iter = args.iter();
     let number = |v: Option<&String>, what: &str| -> Result<usize> {
         v.with_context(|| format!("`{what}` needs a number"))?
@@ -60,8 +67,9 @@ pub fn parse(args: &[String]) -> Result<Options> {
             "--roles" => roles = Some(number(iter.next(), "--roles")?),
             "--functions" => functions = Some(number(iter.next(), "--functions")?),
             "--seed" => seed = number(iter.next(), "--seed")? as u64,
+            "--merged" => merged = true,
             other if !other.starts_with('-') && out.is_none() => out = Some(PathBuf::from(other)),
-            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] OUT, or cargo xtask corpus --policy-files|--stress-policy-files N OUT"),
+            other => bail!("unexpected `{other}`; usage: cargo xtask corpus --roles N --functions N [--seed S] [--merged] OUT, or cargo xtask corpus --policy-files|--stress-policy-files N OUT"),
         }
     }
     let functions = functions.context("give --functions N")?;
@@ -70,6 +78,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
         functions,
         seed,
         out: out.context("give the output folder")?,
+        merged,
     })
 }
 
@@ -228,10 +237,12 @@ pub fn generate(options: &Options) -> Result<usize> {
      -> Result<usize> {
         *page_number += 1;
         let doc = json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": std::mem::take(page), "Policies": policies});
-        write_json(
-            &out.join(format!("iam-authorization-details-{page_number:04}.json")),
-            &doc,
-        )
+        let name = if options.merged {
+            "iam-authorization-details.json".to_owned()
+        } else {
+            format!("iam-authorization-details-{page_number:04}.json")
+        };
+        write_json(&out.join(name), &doc)
     };
     for r in 0..roles {
         let functions = &role_functions[r];
@@ -297,7 +308,7 @@ pub fn generate(options: &Options) -> Result<usize> {
             role["PermissionsBoundary"] = json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": boundary_arn});
         }
         page.push(role);
-        if page.len() == 1000 {
+        if page.len() == 1000 && !options.merged {
             bytes += flush(&mut page, &mut page_number, Vec::new())?;
         }
     }
@@ -317,7 +328,12 @@ pub fn generate(options: &Options) -> Result<usize> {
     bytes += flush(&mut page, &mut page_number, policies)?;
 
     // Functions, 50 a page; mappings; resource policies.
-    for (n, chunk) in plans.chunks(50).enumerate() {
+    let functions_a_page = if options.merged {
+        plans.len().max(1)
+    } else {
+        50
+    };
+    for (n, chunk) in plans.chunks(functions_a_page).enumerate() {
         let functions: Vec<Value> = chunk
             .iter()
             .map(|p| {
@@ -344,10 +360,12 @@ pub fn generate(options: &Options) -> Result<usize> {
                 f
             })
             .collect();
-        bytes += write_json(
-            &out.join(format!("lambda-list-functions-{:04}.json", n + 1)),
-            &json!({"Functions": functions}),
-        )?;
+        let name = if options.merged {
+            "lambda-list-functions.json".to_owned()
+        } else {
+            format!("lambda-list-functions-{:04}.json", n + 1)
+        };
+        bytes += write_json(&out.join(name), &json!({"Functions": functions}))?;
     }
     let mappings: Vec<Value> = plans
         .iter()
@@ -632,4 +650,65 @@ fn policy_statement(rng: &mut Rng, team: &str, i: usize, s: usize) -> Value {
         statement["Condition"] = json!({"StringEquals": {"aws:ResourceTag/team": team}, "Bool": {"aws:SecureTransport": "true"}});
     }
     statement
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same account written in pages and merged (as the AWS CLI prints
+    /// it) is the same account to rolecall: the same findings on the same
+    /// resources, each located in its file (the merged authorization
+    /// details are large enough to be read in parallel).
+    #[test]
+    fn paged_and_merged_dumps_give_the_same_findings() {
+        policy_rules::link();
+        let base = std::env::temp_dir().join(format!("rolecall-corpus-{}", std::process::id()));
+        let findings = |merged: bool| -> Vec<(String, String, String, bool)> {
+            let out = base.join(if merged { "merged" } else { "paged" });
+            generate(&Options {
+                roles: 2_100,
+                functions: 2_100,
+                seed: 3,
+                out: out.clone(),
+                merged,
+            })
+            .unwrap();
+            let pages = fs::read_dir(&out)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("iam-"))
+                })
+                .count();
+            assert_eq!(pages, if merged { 1 } else { 3 });
+            let account = policy_core::ingest::ingest(&[out], &|_: &str| None);
+            assert!(account.problems.is_empty(), "{:?}", account.problems);
+            let selection = policy_core::lint::RuleSelection {
+                rules: policy_core::lint::builtin_rules().unwrap(),
+                ..Default::default()
+            };
+            let mut found: Vec<_> = policy_core::lint::run(&account, &selection)
+                .findings
+                .into_iter()
+                .map(|f| {
+                    let located = f.location.as_ref().is_none_or(|l| l.line.is_some());
+                    (
+                        f.code.into_owned(),
+                        f.resource.to_string(),
+                        f.message,
+                        located,
+                    )
+                })
+                .collect();
+            found.sort();
+            found
+        };
+        let paged = findings(false);
+        let merged = findings(true);
+        let _ = fs::remove_dir_all(&base);
+        assert!(paged.len() > 100, "{}", paged.len());
+        assert!(paged.iter().all(|f| f.3), "a finding without its line");
+        assert_eq!(paged, merged);
+    }
 }
