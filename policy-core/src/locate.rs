@@ -191,18 +191,55 @@ fn offsets_of(text: &str, pointers: &[&str]) -> Vec<Option<usize>> {
     found
 }
 
-/// Where each item of a file's top-level lists starts (`RoleDetailList`,
-/// `Functions`, …), as reading the file in parallel found it.
+/// Where each item of a file's top-level lists is (`RoleDetailList`,
+/// `Functions`, …), as reading the file in parallel found it: its bytes, and
+/// the line and column it starts at. A large file's findings are then
+/// located by reading only the items they point into.
 #[derive(Clone, Debug, Default)]
 pub struct ItemAnchors {
-    /// (list name, byte offset of each item's value).
-    lists: Vec<(Box<str>, Vec<usize>)>,
+    /// (list name, its items).
+    lists: Vec<(Box<str>, Vec<ItemSpan>)>,
+}
+
+/// One item of a top-level list.
+#[derive(Clone, Copy, Debug)]
+struct ItemSpan {
+    /// Its value's bytes in the file.
+    start: usize,
+    end: usize,
+    /// Where its value starts.
+    line: usize,
+    column: usize,
 }
 
 impl ItemAnchors {
-    /// Records where the items of the top-level list `list` start.
-    pub fn add(&mut self, list: &str, starts: Vec<usize>) {
-        self.lists.push((Box::from(list), starts));
+    /// The anchors of `lists` — (name, the byte range of each item's value)
+    /// — in `text`, with one newline count over the text.
+    pub fn new(text: &str, lists: Vec<(&str, Vec<std::ops::Range<usize>>)>) -> ItemAnchors {
+        let starts: Vec<Option<usize>> = lists
+            .iter()
+            .flat_map(|(_, items)| items.iter().map(|item| Some(item.start)))
+            .collect();
+        let mut places = lines_and_columns(text, &starts).into_iter();
+        let lists = lists
+            .into_iter()
+            .map(|(name, items)| {
+                let spans = items
+                    .into_iter()
+                    .map(|item| {
+                        let place = places.next().flatten();
+                        ItemSpan {
+                            start: item.start,
+                            end: item.end,
+                            line: place.map_or(1, |p| p.line),
+                            column: place.map_or(1, |p| p.column),
+                        }
+                    })
+                    .collect();
+                (Box::from(name), spans)
+            })
+            .collect();
+        ItemAnchors { lists }
     }
 
     /// Whether no list was recorded.
@@ -211,63 +248,69 @@ impl ItemAnchors {
     }
 
     /// For a pointer into an item of a recorded list (`/RoleDetailList/537/…`),
-    /// where the item starts and the rest of the pointer (`/…`, or empty).
-    fn item<'p>(&self, pointer: &'p str) -> Option<(usize, &'p str)> {
+    /// the item and the rest of the pointer (`/…`, or empty).
+    fn item<'p>(&self, pointer: &'p str) -> Option<(ItemSpan, &'p str)> {
         let (list, rest) = pointer.strip_prefix('/')?.split_once('/')?;
         let (index, rest) = match rest.find('/') {
             Some(slash) => (&rest[..slash], &rest[slash..]),
             None => (rest, ""),
         };
-        let starts = &self.lists.iter().find(|(name, _)| **name == *list)?.1;
-        Some((*starts.get(index.parse::<usize>().ok()?)?, rest))
+        let items = &self.lists.iter().find(|(name, _)| **name == *list)?.1;
+        Some((*items.get(index.parse::<usize>().ok()?)?, rest))
     }
 }
 
-/// [`locate_all`] for a large file whose list items are anchored: the
-/// pointers into one item are found by walking that item alone, the items
-/// in parallel, instead of one walk of the whole file on one thread.
-pub fn locate_all_anchored(
-    text: &str,
+/// [`locate_all`] for a large file whose list items are anchored, when
+/// every pointer leads into one of them (`None` otherwise): each item is
+/// read alone (`read` gives a byte range of the file) and walked for the
+/// pointers into it, the items in parallel. Neither the whole file nor one
+/// walk of it on one thread is needed.
+pub fn locate_in_items(
     pointers: &[&str],
     anchors: &ItemAnchors,
-) -> Vec<Option<Location>> {
+    read: &(dyn Fn(std::ops::Range<usize>) -> Option<String> + Sync),
+) -> Option<Vec<Option<Location>>> {
     use rayon::prelude::*;
-    let mut in_items: Vec<(usize, usize, &str)> = Vec::new();
-    let mut elsewhere: Vec<usize> = Vec::new();
+    let mut in_items: Vec<(usize, usize, &str, ItemSpan)> = Vec::with_capacity(pointers.len());
     for (i, pointer) in pointers.iter().enumerate() {
-        match anchors.item(pointer) {
-            Some((start, rest)) => in_items.push((start, i, rest)),
-            None => elsewhere.push(i),
-        }
+        let (item, rest) = anchors.item(pointer)?;
+        in_items.push((item.start, i, rest, item));
     }
-    in_items.sort_unstable();
-    let groups: Vec<&[(usize, usize, &str)]> = in_items.chunk_by(|a, b| a.0 == b.0).collect();
-    let found: Vec<Vec<(usize, Option<usize>)>> = groups
+    in_items.sort_unstable_by_key(|&(start, i, _, _)| (start, i));
+    let groups: Vec<&[(usize, usize, &str, ItemSpan)]> =
+        in_items.chunk_by(|a, b| a.0 == b.0).collect();
+    let found: Vec<Vec<(usize, Option<Location>)>> = groups
         .par_iter()
         .map(|group| {
-            let start = group[0].0;
-            let rests: Vec<&str> = group.iter().map(|&(_, _, rest)| rest).collect();
-            let item = text.get(start..).unwrap_or_default();
-            group
-                .iter()
-                .map(|&(_, i, _)| i)
-                .zip(
-                    offsets_of(item, &rests)
-                        .into_iter()
-                        .map(|o| o.map(|o| start + o)),
-                )
-                .collect()
+            let item = group[0].3;
+            let rests: Vec<&str> = group.iter().map(|&(_, _, rest, _)| rest).collect();
+            let places = match read(item.start..item.end) {
+                // Lines and columns inside the item, moved to its place.
+                Some(text) => lines_and_columns(&text, &offsets_of(&text, &rests))
+                    .into_iter()
+                    .map(|place| {
+                        place.map(|p| Location {
+                            line: item.line + p.line - 1,
+                            column: if p.line == 1 {
+                                item.column + p.column - 1
+                            } else {
+                                p.column
+                            },
+                            offset: item.start + p.offset,
+                        })
+                    })
+                    .collect(),
+                // The file changed since it was read.
+                None => vec![None; rests.len()],
+            };
+            group.iter().map(|&(_, i, _, _)| i).zip(places).collect()
         })
         .collect();
-    let mut offsets = vec![None; pointers.len()];
-    for (i, offset) in found.into_iter().flatten() {
-        offsets[i] = offset;
+    let mut locations = vec![None; pointers.len()];
+    for (i, place) in found.into_iter().flatten() {
+        locations[i] = place;
     }
-    let outside: Vec<&str> = elsewhere.iter().map(|&i| pointers[i]).collect();
-    for (&i, offset) in elsewhere.iter().zip(offsets_of(text, &outside)) {
-        offsets[i] = offset;
-    }
-    lines_and_columns(text, &offsets)
+    Some(locations)
 }
 
 /// The line and column of each offset, in one pass over the text.

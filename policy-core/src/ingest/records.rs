@@ -682,17 +682,20 @@ impl RawItems<'_> {
         self.array().map(|array| List(array.0.unwrap_or_default()))
     }
 
-    /// Records where the items start in `text` (which they borrow from),
-    /// for locating findings item by item.
-    fn anchor(&self, list: &str, text: &str, anchors: &mut ItemAnchors) {
-        if let Some(items) = &self.0 {
-            let base = text.as_ptr() as usize;
-            let starts = items
+    /// Where the items are in `text` (which they borrow from), for
+    /// locating findings item by item.
+    fn ranges(&self, text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+        let base = text.as_ptr() as usize;
+        let items = self.0.as_ref()?;
+        Some(
+            items
                 .iter()
-                .map(|item| (item.get().as_ptr() as usize).saturating_sub(base))
-                .collect();
-            anchors.add(list, starts);
-        }
+                .map(|item| {
+                    let start = (item.get().as_ptr() as usize).saturating_sub(base);
+                    start..start + item.get().len()
+                })
+                .collect(),
+        )
     }
 }
 
@@ -754,17 +757,16 @@ pub(super) fn authorization_details_in_parallel(
             .map(Present)
     }
     let items: AuthorizationDetailsItems<'_> = serde_json::from_str(text)?;
-    let mut anchors = ItemAnchors::default();
-    items.policies.anchor("Policies", text, &mut anchors);
-    for (list, name) in [
-        (&items.roles, "RoleDetailList"),
-        (&items.groups, "GroupDetailList"),
-        (&items.users, "UserDetailList"),
-    ] {
-        if let Some(list) = &list.0 {
-            list.anchor(name, text, &mut anchors);
-        }
-    }
+    let lists = [
+        ("Policies", Some(&items.policies)),
+        ("RoleDetailList", items.roles.0.as_ref()),
+        ("GroupDetailList", items.groups.0.as_ref()),
+        ("UserDetailList", items.users.0.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(name, list)| Some((name, list?.ranges(text)?)))
+    .collect();
+    let anchors = ItemAnchors::new(text, lists);
     let details = AuthorizationDetails {
         policies: items.policies.list()?,
         roles: present(&items.roles)?,
@@ -783,9 +785,14 @@ pub(super) fn function_list_in_parallel(
         return Ok(Default::default());
     }
     let items: FunctionListItems<'_> = serde_json::from_str(text)?;
-    let mut anchors = ItemAnchors::default();
-    items.functions.anchor("Functions", text, &mut anchors);
-    items.versions.anchor("Versions", text, &mut anchors);
+    let lists = [
+        ("Functions", &items.functions),
+        ("Versions", &items.versions),
+    ]
+    .into_iter()
+    .filter_map(|(name, list)| Some((name, list.ranges(text)?)))
+    .collect();
+    let anchors = ItemAnchors::new(text, lists);
     let list = FunctionList {
         functions: items.functions.array()?,
         versions: items.versions.array()?,

@@ -774,10 +774,11 @@ fn a_refused_authorization_details_output_is_not_taken_for_a_function_list() {
 }
 
 /// A large output's findings are located item by item from the anchors its
-/// parallel read records, with the answers of one walk of the whole file.
+/// parallel read records, reading only those items, with the answers of one
+/// walk of the whole file.
 #[test]
-fn anchored_locating_agrees_with_one_walk() {
-    use crate::locate::{locate_all, locate_all_anchored};
+fn locating_in_anchored_items_agrees_with_one_walk() {
+    use crate::locate::{locate_all, locate_in_items};
     let roles: Vec<Value> = (0..40)
         .map(|i| {
             serde_json::json!({
@@ -796,34 +797,44 @@ fn anchored_locating_agrees_with_one_walk() {
         value.to_string(),
     ] {
         let (_, anchors) = super::records::authorization_details_in_parallel(&text).unwrap();
-        let pointers = [
-            "",
-            "/RoleDetailList",
+        let read = |range: std::ops::Range<usize>| text.get(range).map(str::to_owned);
+        let inside = [
             "/RoleDetailList/0",
             "/RoleDetailList/7/RoleName",
             "/RoleDetailList/07/RoleName",
             "/RoleDetailList/39/RolePolicyList/0/PolicyDocument/Statement/0/Action/1",
             "/RoleDetailList/12/Tags/0/Value",
+            "/RoleDetailList/12/Tags/0/Key",
             "/RoleDetailList/12/Missing",
-            "/RoleDetailList/40/RoleName",
-            "/RoleDetailList/x/RoleName",
             "/Policies/0/Arn",
-            "/UserDetailList/0",
-            "/Nothing/0",
-            "not a pointer",
         ];
-        // Every pointer alone, and all together.
-        for pointer in pointers {
+        for pointer in inside {
             assert_eq!(
-                locate_all_anchored(&text, &[pointer, "/Policies/0"], &anchors),
-                locate_all(&text, &[pointer, "/Policies/0"]),
+                locate_in_items(&[pointer, "/Policies/0"], &anchors, &read),
+                Some(locate_all(&text, &[pointer, "/Policies/0"])),
                 "{pointer}"
             );
         }
         assert_eq!(
-            locate_all_anchored(&text, &pointers, &anchors),
-            locate_all(&text, &pointers)
+            locate_in_items(&inside, &anchors, &read),
+            Some(locate_all(&text, &inside))
         );
-        assert!(locate_all(&text, &pointers)[5].is_some());
+        assert!(locate_all(&text, &inside)[3].is_some());
+        // A pointer outside the items: the whole file is needed.
+        for outside in [
+            "",
+            "/RoleDetailList",
+            "/RoleDetailList/40/RoleName",
+            "/RoleDetailList/x",
+            "/UserDetailList/0",
+            "/Nothing/0",
+            "not a pointer",
+        ] {
+            assert_eq!(
+                locate_in_items(&[outside], &anchors, &read),
+                None,
+                "{outside}"
+            );
+        }
     }
 }

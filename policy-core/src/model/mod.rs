@@ -69,8 +69,15 @@ impl SourceFile {
         }
     }
 
-    /// Where each of `pointers` is in this file, reading it once.
+    /// Where each of `pointers` is in this file, reading it once — or, for
+    /// a large output whose list items were anchored when it was read, only
+    /// the items the pointers lead into.
     pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<crate::locate::Location>> {
+        if let (None, Some(anchors)) = (&self.text, &self.anchors) {
+            if let Some(found) = locate_in_file_items(Path::new(&*self.path), pointers, anchors) {
+                return found;
+            }
+        }
         // One walk for all of them, descending only where they lead; a file
         // read again is walked as read, not copied into a shared string.
         let read;
@@ -84,12 +91,32 @@ impl SourceFile {
                 Err(_) => return vec![None; pointers.len()],
             },
         };
-        match &self.anchors {
-            Some(anchors) if pointers.len() > 1 => {
-                crate::locate::locate_all_anchored(text, pointers, anchors)
-            }
-            _ => crate::locate::locate_all(text, pointers),
-        }
+        crate::locate::locate_all(text, pointers)
+    }
+}
+
+/// [`crate::locate::locate_in_items`] on a file, each item read at its
+/// offset (Unix; elsewhere the whole file is read).
+fn locate_in_file_items(
+    path: &Path,
+    pointers: &[&str],
+    anchors: &crate::locate::ItemAnchors,
+) -> Option<Vec<Option<crate::locate::Location>>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt as _;
+        let file = std::fs::File::open(path).ok()?;
+        let read = |range: std::ops::Range<usize>| -> Option<String> {
+            let mut bytes = vec![0; range.len()];
+            file.read_exact_at(&mut bytes, range.start as u64).ok()?;
+            String::from_utf8(bytes).ok()
+        };
+        crate::locate::locate_in_items(pointers, anchors, &read)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, pointers, anchors);
+        None
     }
 }
 
