@@ -34,13 +34,17 @@ struct WirePolicy {
     pointers: Vec<String>,
 }
 
+/// The model on the wire. Its three large lists — policies, functions,
+/// roles — hold each item as its own JSON text (`L`): written in parallel
+/// by the host and read in parallel by the plugin, the text being the same
+/// as if the whole model were written in one pass.
 #[derive(Serialize, Deserialize)]
-struct WireAccount {
+struct WireAccount<L> {
     version: u32,
     sources: Vec<SourceFile>,
-    policies: Vec<WirePolicy>,
-    functions: Vec<Function>,
-    roles: Vec<Role>,
+    policies: Vec<L>,
+    functions: Vec<L>,
+    roles: Vec<L>,
     users: Vec<User>,
     groups: Vec<Group>,
     managed_policies: Vec<ManagedPolicy>,
@@ -81,23 +85,47 @@ impl Account {
     /// whoever holds the text adds lines and columns
     /// ([`crate::lint::complete_locations`]).
     pub fn to_wire(&self) -> Result<Box<serde_json::value::RawValue>, String> {
-        let policies = self
+        use rayon::prelude::*;
+        use serde_json::value::{to_raw_value, RawValue};
+        let policies: Vec<Box<RawValue>> = self
             .policies
-            .iter()
-            .map(|p| WirePolicy {
-                id: p.id,
-                origin: p.origin.clone(),
-                source: p.source.clone(),
-                encoding: p.encoding,
-                kind: p.kind(),
-                document: p.document.as_deref().map(PolicyDocument::to_json),
-                pointers: p
-                    .document
-                    .as_deref()
-                    .map(|d| d.statements.iter().map(|s| s.pointer.clone()).collect())
-                    .unwrap_or_default(),
+            .par_iter()
+            .map(|p| {
+                to_raw_value(&WirePolicy {
+                    id: p.id,
+                    origin: p.origin.clone(),
+                    source: p.source.clone(),
+                    encoding: p.encoding,
+                    kind: p.kind(),
+                    document: p.document.as_deref().map(PolicyDocument::to_json),
+                    pointers: p
+                        .document
+                        .as_deref()
+                        .map(|d| d.statements.iter().map(|s| s.pointer.clone()).collect())
+                        .unwrap_or_default(),
+                })
             })
-            .collect();
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("the account model cannot be written as JSON: {e}"))?;
+        let functions: Vec<&Function> = self.functions.values().map(|f| &**f).collect();
+        let roles: Vec<&Role> = self.roles.values().map(|r| &**r).collect();
+        let (functions, roles) = rayon::join(
+            || {
+                functions
+                    .par_iter()
+                    .map(to_raw_value)
+                    .collect::<Result<Vec<_>, _>>()
+            },
+            || {
+                roles
+                    .par_iter()
+                    .map(to_raw_value)
+                    .collect::<Result<Vec<_>, _>>()
+            },
+        );
+        let (functions, roles) = functions
+            .and_then(|f| roles.map(|r| (f, r)))
+            .map_err(|e| format!("the account model cannot be written as JSON: {e}"))?;
         let wire = WireAccount {
             version: WIRE_VERSION,
             sources: self
@@ -111,8 +139,8 @@ impl Account {
                 })
                 .collect(),
             policies,
-            functions: self.functions.values().map(|f| (**f).clone()).collect(),
-            roles: self.roles.values().map(|r| (**r).clone()).collect(),
+            functions,
+            roles,
             users: self.users.values().cloned().collect(),
             groups: self.groups.values().cloned().collect(),
             managed_policies: self.managed_policies.values().cloned().collect(),
@@ -130,23 +158,34 @@ impl Account {
 
     /// Rebuilds a model from [`Account::to_wire`]'s JSON, compiling every policy.
     pub fn from_wire(raw: &serde_json::value::RawValue) -> Result<Account, String> {
-        let wire: WireAccount = serde_json::from_str(raw.get())
-            .map_err(|e| format!("the account model is not readable: {e}"))?;
+        use rayon::prelude::*;
+        let unreadable = |e: serde_json::Error| format!("the account model is not readable: {e}");
+        let wire: WireAccount<&serde_json::value::RawValue> =
+            serde_json::from_str(raw.get()).map_err(unreadable)?;
         if wire.version != WIRE_VERSION {
             return Err(format!(
                 "the account model has version {}, this build reads version {WIRE_VERSION}",
                 wire.version
             ));
         }
-        for (index, p) in wire.policies.iter().enumerate() {
+        // Read (and compile) in parallel: the plugin side of a run starts here.
+        fn read_all<T: serde::de::DeserializeOwned + Send>(
+            items: &[&serde_json::value::RawValue],
+        ) -> serde_json::Result<Vec<T>> {
+            items
+                .par_iter()
+                .map(|item| serde_json::from_str(item.get()))
+                .collect()
+        }
+        let wire_policies: Vec<WirePolicy> = read_all(&wire.policies).map_err(unreadable)?;
+        let functions: Vec<Function> = read_all(&wire.functions).map_err(unreadable)?;
+        let roles: Vec<Role> = read_all(&wire.roles).map_err(unreadable)?;
+        for (index, p) in wire_policies.iter().enumerate() {
             if p.id.0 != index {
                 return Err(format!("policy {index} carries id {}", p.id.0));
             }
         }
-        // Compile in parallel: the plugin side of a run starts here.
-        use rayon::prelude::*;
-        let policies: Vec<PolicyRecord> = wire
-            .policies
+        let policies: Vec<PolicyRecord> = wire_policies
             .into_par_iter()
             .map(|p| {
                 let parsed = p.document.as_ref().map(PolicyDocument::from_value);
@@ -187,13 +226,11 @@ impl Account {
         Ok(Account {
             sources: wire.sources,
             policies,
-            functions: wire
-                .functions
+            functions: functions
                 .into_iter()
                 .map(|f| (f.arn.clone(), Box::new(f)))
                 .collect::<BTreeMap<_, _>>(),
-            roles: wire
-                .roles
+            roles: roles
                 .into_iter()
                 .map(|r| (r.arn.clone(), Box::new(r)))
                 .collect::<BTreeMap<_, _>>(),
