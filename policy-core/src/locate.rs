@@ -279,33 +279,31 @@ pub fn locate_in_items(
     in_items.sort_unstable_by_key(|&(start, i, _, _)| (start, i));
     let groups: Vec<&[(usize, usize, &str, ItemSpan)]> =
         in_items.chunk_by(|a, b| a.0 == b.0).collect();
+    // An item that cannot be read (the file changed since it was read)
+    // sends the caller to the whole file.
     let found: Vec<Vec<(usize, Option<Location>)>> = groups
         .par_iter()
         .map(|group| {
             let item = group[0].3;
             let rests: Vec<&str> = group.iter().map(|&(_, _, rest, _)| rest).collect();
-            let places = match read(item.start..item.end) {
-                // Lines and columns inside the item, moved to its place.
-                Some(text) => lines_and_columns(&text, &offsets_of(&text, &rests))
-                    .into_iter()
-                    .map(|place| {
-                        place.map(|p| Location {
-                            line: item.line + p.line - 1,
-                            column: if p.line == 1 {
-                                item.column + p.column - 1
-                            } else {
-                                p.column
-                            },
-                            offset: item.start + p.offset,
-                        })
+            let text = read(item.start..item.end)?;
+            // Lines and columns inside the item, moved to its place.
+            let places = lines_and_columns(&text, &offsets_of(&text, &rests))
+                .into_iter()
+                .map(|place| {
+                    place.map(|p| Location {
+                        line: item.line + p.line - 1,
+                        column: if p.line == 1 {
+                            item.column + p.column - 1
+                        } else {
+                            p.column
+                        },
+                        offset: item.start + p.offset,
                     })
-                    .collect(),
-                // The file changed since it was read.
-                None => vec![None; rests.len()],
-            };
-            group.iter().map(|&(_, i, _, _)| i).zip(places).collect()
+                });
+            Some(group.iter().map(|&(_, i, _, _)| i).zip(places).collect())
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut locations = vec![None; pointers.len()];
     for (i, place) in found.into_iter().flatten() {
         locations[i] = place;

@@ -284,6 +284,13 @@ fn check(c: &Catalog) -> Result<(), CatalogError> {
         }
         next_action = service.actions.end;
         within(service.resource_types, c.resource_types.len(), &what)?;
+        // A service's resource types are its own, as its actions' are.
+        if c.resource_types[service.resource_types.range()]
+            .iter()
+            .any(|t| t.service as usize != i)
+        {
+            return Err(invalid(format!("{}: resource types out of place", what())));
+        }
         within(service.keys, c.key_refs.len(), &what)?;
         let mut previous_action: Option<&str> = None;
         for action in &c.actions[service.actions.range()] {
@@ -307,6 +314,15 @@ fn check(c: &Catalog) -> Result<(), CatalogError> {
             }
             previous_action = Some(name);
             within(action.resources, c.action_resources.len(), &what)?;
+            if c.action_resources[action.resources.range()]
+                .iter()
+                .any(|&(t, _)| !service.resource_types.range().contains(&(t as usize)))
+            {
+                return Err(invalid(format!(
+                    "{}: a resource type of another service",
+                    what()
+                )));
+            }
             within(action.keys, c.key_refs.len(), &what)?;
         }
     }

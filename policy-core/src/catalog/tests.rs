@@ -615,3 +615,20 @@ proptest::proptest! {
         );
     }
 }
+
+#[test]
+fn a_binary_file_that_mixes_services_is_refused() {
+    let catalog = Catalog::from_gzip(&gzip(&small_file(&format!(
+        "{},{DEMO}",
+        DEMO.replace("\"demo\"", "\"abc\"")
+    ))))
+    .unwrap();
+    let mut bytes = catalog.to_binary();
+    // The action resource table sits before the key references: point the
+    // first service's action at the second service's resource type.
+    let first = bytes.len() - 4 * catalog.key_refs.len() - 4 - 5 * catalog.action_resources.len();
+    assert_eq!(catalog.action_resources[0].0, 0);
+    bytes[first..first + 4].copy_from_slice(&1u32.to_le_bytes());
+    assert!(Catalog::from_binary(&bytes)
+        .is_err_and(|e| e.to_string().contains("resource type of another service")));
+}

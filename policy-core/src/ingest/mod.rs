@@ -137,19 +137,16 @@ fn read_function_list(
     if !text.contains("\"Functions\"") {
         return None;
     }
-    let list = if text.len() >= SPLIT_BYTES {
-        records::function_list_in_parallel(text)
-            .ok()
-            .map(|(list, found)| {
-                *anchors = Some(found);
-                list
-            })
+    let (list, found) = if text.len() >= SPLIT_BYTES {
+        records::function_list_in_parallel(text).ok()?
     } else {
         serde_json::from_str::<records::Object<records::FunctionList>>(text)
             .ok()
-            .map(|list| list.0)
+            .map(|list| (list.0, ItemAnchors::default()))?
     };
-    list.filter(records::FunctionList::is_function_list)
+    let list = Some(list).filter(records::FunctionList::is_function_list)?;
+    *anchors = Some(found);
+    Some(list)
 }
 
 /// Reads an authorization-details output straight into its records, when
@@ -168,19 +165,16 @@ fn read_authorization_details(
     }
     // Read as an object only: a record type would read an array's items as
     // its members, one by one.
-    let details = if text.len() >= SPLIT_BYTES {
-        records::authorization_details_in_parallel(text)
-            .ok()
-            .map(|(details, found)| {
-                *anchors = Some(found);
-                details
-            })
+    let (details, found) = if text.len() >= SPLIT_BYTES {
+        records::authorization_details_in_parallel(text).ok()?
     } else {
         serde_json::from_str::<records::Object<records::AuthorizationDetails>>(text)
             .ok()
-            .map(|details| details.0)
+            .map(|details| (details.0, ItemAnchors::default()))?
     };
-    details.filter(records::AuthorizationDetails::is_authorization_details)
+    let details = Some(details).filter(records::AuthorizationDetails::is_authorization_details)?;
+    *anchors = Some(found);
+    Some(details)
 }
 
 /// Why a file was not parsed.

@@ -820,7 +820,9 @@ fn locating_in_anchored_items_agrees_with_one_walk() {
             Some(locate_all(&text, &inside))
         );
         assert!(locate_all(&text, &inside)[3].is_some());
-        // A pointer outside the items: the whole file is needed.
+        // An item that cannot be read any more, or a pointer outside the
+        // items: the whole file is needed.
+        assert_eq!(locate_in_items(&inside, &anchors, &|_| None), None);
         for outside in [
             "",
             "/RoleDetailList",

@@ -137,8 +137,9 @@ fn read_source(path: &Path) -> std::io::Result<String> {
                 .par_chunks_mut(PART)
                 .enumerate()
                 .try_for_each(|(i, part)| file.read_exact_at(part, (i * PART) as u64));
-            // A file that shrank since it was read is read the plain way.
-            if read.is_ok() {
+            // A file that shrank or grew since it was read is read the
+            // plain way.
+            if read.is_ok() && matches!(file.read_at(&mut [0], size as u64), Ok(0)) {
                 return String::from_utf8(bytes).map_err(|e| {
                     std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
                 });

@@ -170,16 +170,21 @@ impl Account {
         }
         // Read (and compile) in parallel: the plugin side of a run starts here.
         fn read_all<T: serde::de::DeserializeOwned + Send>(
+            list: &str,
             items: &[&serde_json::value::RawValue],
-        ) -> serde_json::Result<Vec<T>> {
+        ) -> Result<Vec<T>, String> {
             items
                 .par_iter()
-                .map(|item| serde_json::from_str(item.get()))
+                .enumerate()
+                .map(|(i, item)| {
+                    serde_json::from_str(item.get())
+                        .map_err(|e| format!("the account model is not readable: {list}[{i}]: {e}"))
+                })
                 .collect()
         }
-        let wire_policies: Vec<WirePolicy> = read_all(&wire.policies).map_err(unreadable)?;
-        let functions: Vec<Function> = read_all(&wire.functions).map_err(unreadable)?;
-        let roles: Vec<Role> = read_all(&wire.roles).map_err(unreadable)?;
+        let wire_policies: Vec<WirePolicy> = read_all("policies", &wire.policies)?;
+        let functions: Vec<Function> = read_all("functions", &wire.functions)?;
+        let roles: Vec<Role> = read_all("roles", &wire.roles)?;
         for (index, p) in wire_policies.iter().enumerate() {
             if p.id.0 != index {
                 return Err(format!("policy {index} carries id {}", p.id.0));

@@ -58,8 +58,8 @@ impl Rule for UnknownAction {
                     continue;
                 };
                 let wildcard = action.contains(['*', '?']);
-                let known_service =
-                    prefix.contains(['*', '?']) || catalog.service(prefix).is_some();
+                let service = catalog.service(prefix);
+                let known_service = prefix.contains(['*', '?']) || service.is_some();
                 let (message, help) = if !known_service {
                     let help = match catalog.closest_action(action) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -78,7 +78,7 @@ impl Rule for UnknownAction {
                         ),
                         "check the pattern".to_owned(),
                     )
-                } else if catalog.action(action).is_some() {
+                } else if service.and_then(|s| s.action(name)).is_some() {
                     continue;
                 } else {
                     let help = match catalog.closest_action(action) {
