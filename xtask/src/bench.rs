@@ -119,6 +119,14 @@ fn case_line(i: usize) -> String {
     line
 }
 
+/// How many times to run something that took `seconds` once, to take the
+/// best: at least three, and as many as fit in about a second, up to fifteen.
+/// A run of a few tens of milliseconds is at the mercy of whatever else the
+/// machine does at that moment; the best of fifteen is not.
+fn repetitions(seconds: f64) -> usize {
+    ((1.0 / seconds.max(1e-3)).ceil() as usize).clamp(3, 15)
+}
+
 /// `rolecall check` on generated accounts of several sizes: wall time and
 /// peak memory with all cores and with one, functions and policies per
 /// second, and the floor — parsing the same bytes with serde_json.
@@ -155,7 +163,7 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
             .iter()
             .map(|f| fs::metadata(f).map(|m| m.len()).unwrap_or(0))
             .sum();
-        // Best of three, like the runs it is compared with.
+        // The best of several runs, like the runs it is compared with.
         let floor_once = || -> Result<f64> {
             use rayon::prelude::*;
             let start = Instant::now();
@@ -174,7 +182,11 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
             }
             Ok(seconds)
         };
-        let floor = floor_once()?.min(floor_once()?).min(floor_once()?);
+        let first_floor = floor_once()?;
+        let mut floor = first_floor;
+        for _ in 1..repetitions(first_floor) {
+            floor = floor.min(floor_once()?);
+        }
         // The report goes to a file (as a user would write it), read back
         // afterwards to compare runs: a pipe would time this process too.
         let report = dir.with_extension("report.json");
@@ -204,10 +216,11 @@ fn check_benchmarks(binary: &std::path::Path, sizes: &[usize]) -> Result<()> {
             let written = fs::read(&report).context("cannot read rolecall's report")?;
             Ok((seconds, peak_kib, written))
         };
-        // Best of three, to keep the numbers steady on a busy machine.
+        // The best of several runs, to keep the numbers steady on a busy
+        // machine.
         let best = |jobs: Option<&str>| -> Result<(f64, u64, Vec<u8>)> {
             let mut best = run(jobs)?;
-            for _ in 0..2 {
+            for _ in 1..repetitions(best.0) {
                 let next = run(jobs)?;
                 if next.2 != best.2 {
                     bail!("rolecall check gave different output on the same input");
@@ -383,7 +396,11 @@ fn policy_linting(binary: &std::path::Path) -> Result<()> {
             }
             Ok(seconds)
         };
-        let best = lint(None)?.min(lint(None)?).min(lint(None)?);
+        let first = lint(None)?;
+        let mut best = first;
+        for _ in 1..repetitions(first) {
+            best = best.min(lint(None)?);
+        }
         let report = dir.with_extension("report.jsonl");
         lint(Some(&report))?;
         let findings = fs::read_to_string(&report)?.lines().count();
