@@ -39,7 +39,7 @@ pub(super) enum Pending {
 }
 
 /// A document read once: its parsed form (if usable) and its compiled form.
-type CompiledEntry = (Option<Arc<PolicyDocument>>, Arc<CompiledPolicy>);
+pub(super) type CompiledEntry = (Option<Arc<PolicyDocument>>, Arc<CompiledPolicy>);
 
 pub(super) struct Builder<'m> {
     pub(super) account: Account,
@@ -51,6 +51,8 @@ pub(super) struct Builder<'m> {
     /// Distinct documents waiting to be compiled (in parallel, batch by
     /// batch).
     to_compile: Vec<(PolicyKind, Written<'static>)>,
+    /// How many of `to_compile` were taken to be compiled.
+    taken: usize,
     /// For each policy record, the document it waits for.
     waiting: Vec<(PolicyId, usize)>,
     /// The compiled documents, by slot (filled batch by batch).
@@ -130,6 +132,41 @@ pub(super) enum Written<'v> {
     Text(Box<serde_json::value::RawValue>, (u64, u64)),
 }
 
+/// Parses and compiles documents, in parallel.
+pub(super) fn compile_documents(
+    documents: Vec<(PolicyKind, Written<'static>)>,
+) -> Vec<CompiledEntry> {
+    use rayon::prelude::*;
+    documents
+        .into_par_iter()
+        .map(|(kind, written)| {
+            let parsed = match &written {
+                Written::Tree(value) => PolicyDocument::from_value(value),
+                Written::Text(raw, _) => match serde_json::from_str::<Value>(raw.get()) {
+                    Ok(value) => PolicyDocument::from_value(&value),
+                    // Read as JSON already: this cannot fail.
+                    Err(e) => Err(crate::policy::InvalidPolicy {
+                        diagnostics: vec![crate::diagnostic::Diagnostic::error(
+                            "",
+                            crate::diagnostic::json_error_message(&e),
+                        )],
+                    }),
+                },
+            };
+            match parsed {
+                Ok(parsed) => {
+                    let compiled = CompiledPolicy::from_parsed(&parsed, kind);
+                    (Some(Arc::new(parsed.document)), Arc::new(compiled))
+                }
+                Err(invalid) => (
+                    None,
+                    Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Reads a string member.
 pub(super) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
@@ -179,6 +216,7 @@ impl<'m> Builder<'m> {
             account: Account::default(),
             compiled: HashMap::new(),
             to_compile: Vec::new(),
+            taken: 0,
             waiting: Vec::new(),
             results: Vec::new(),
             pending: Vec::new(),
@@ -369,52 +407,46 @@ impl<'m> Builder<'m> {
     /// Compiles every distinct document once, in parallel, and gives each
     /// policy record its shared result.
     pub(super) fn compile_all(&mut self) {
-        use rayon::prelude::*;
-        // Only the documents queued since the last call; their JSON trees are
-        // dropped once compiled, so memory holds one batch's worth at a time.
-        let start = self.results.len();
-        let fresh: Vec<CompiledEntry> = self.to_compile[start..]
-            .par_iter()
+        let (start, documents) = self.take_uncompiled();
+        self.store_compiled(start, compile_documents(documents));
+    }
+
+    /// The distinct documents queued since the last call, taken out to be
+    /// compiled elsewhere ([`compile_documents`], e.g. while the next files
+    /// are folded), with the slot of the first. Their JSON is dropped once
+    /// compiled, so memory holds one batch's worth at a time.
+    pub(super) fn take_uncompiled(&mut self) -> (usize, Vec<(PolicyKind, Written<'static>)>) {
+        let start = self.taken;
+        let documents = self.to_compile[start..]
+            .iter_mut()
             .map(|(kind, written)| {
-                let parsed = match written {
-                    Written::Tree(value) => PolicyDocument::from_value(value),
-                    Written::Text(raw, _) => match serde_json::from_str::<Value>(raw.get()) {
-                        Ok(value) => PolicyDocument::from_value(&value),
-                        // Read as JSON already: this cannot fail.
-                        Err(e) => Err(crate::policy::InvalidPolicy {
-                            diagnostics: vec![crate::diagnostic::Diagnostic::error(
-                                "",
-                                crate::diagnostic::json_error_message(&e),
-                            )],
-                        }),
-                    },
-                };
-                match parsed {
-                    Ok(parsed) => {
-                        let compiled = CompiledPolicy::from_parsed(&parsed, *kind);
-                        (Some(Arc::new(parsed.document)), Arc::new(compiled))
-                    }
-                    Err(invalid) => (
-                        None,
-                        Arc::new(CompiledPolicy::rejected(*kind, invalid.diagnostics)),
-                    ),
-                }
+                let placeholder = Written::Tree(std::borrow::Cow::Owned(Value::Null));
+                (*kind, std::mem::replace(written, placeholder))
             })
             .collect();
-        // The documents are dropped once compiled, so memory holds one
-        // batch's worth at a time.
-        for (_, written) in &mut self.to_compile[start..] {
-            *written = Written::Tree(std::borrow::Cow::Owned(Value::Null));
-        }
-        self.results.extend(fresh);
-        for (id, slot) in std::mem::take(&mut self.waiting) {
-            if let (Some(record), Some((document, policy))) =
-                (self.account.policies.get_mut(id.0), self.results.get(slot))
-            {
-                record.document = document.clone();
-                record.compiled = policy.clone();
+        self.taken = self.to_compile.len();
+        (start, documents)
+    }
+
+    /// Stores what [`compile_documents`] made of [`Builder::take_uncompiled`]'s
+    /// documents (taken in order: `start` is the next slot to fill), and gives
+    /// each policy record waiting for them its shared result.
+    pub(super) fn store_compiled(&mut self, start: usize, compiled: Vec<CompiledEntry>) {
+        debug_assert_eq!(start, self.results.len());
+        self.results.extend(compiled);
+        let results = &self.results;
+        let policies = &mut self.account.policies;
+        self.waiting.retain(|&(id, slot)| match results.get(slot) {
+            Some((document, policy)) => {
+                if let Some(record) = policies.get_mut(id.0) {
+                    record.document = document.clone();
+                    record.compiled = policy.clone();
+                }
+                false
             }
-        }
+            // Taken after these: compiled next time.
+            None => true,
+        });
     }
 
     pub(super) fn add_file(&mut self, file: usize, kind: FileKind, value: &Value) {

@@ -488,26 +488,40 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
         Some(batch)
     };
     let mut current = take(threads).map(parse).unwrap_or_default();
+    // The documents the previous fold queued are compiled while the next
+    // batch is parsed and the current one folded: compiled after its fold,
+    // a batch's documents would leave the fold's thread alone at it while
+    // the other workers parse.
+    let mut uncompiled = (0, Vec::new());
     loop {
         // The next batch is sized from the files just read (file sizes are
         // not known before reading them, and asking costs a call per file).
         let bytes: usize = current.iter().map(|f| f.bytes).sum();
         let average = (bytes / current.len().max(1)).max(1);
         let next_paths = take((BATCH_BYTES / average).min(64 * threads));
-        let (next, ()) = rayon::join(
-            || next_paths.map(parse),
+        let (start, documents) = std::mem::take(&mut uncompiled);
+        let ((next, compiled), ()) = rayon::join(
+            || {
+                rayon::join(
+                    || next_paths.map(parse),
+                    || builder::compile_documents(documents),
+                )
+            },
             || {
                 for file in current.drain(..) {
                     fold(&mut builder, file);
                 }
-                builder.compile_all();
             },
         );
+        builder.store_compiled(start, compiled);
+        uncompiled = builder.take_uncompiled();
         match next {
             Some(next) => current = next,
             None => break,
         }
     }
+    let (start, documents) = uncompiled;
+    builder.store_compiled(start, builder::compile_documents(documents));
     builder.finish()
 }
 
