@@ -267,16 +267,7 @@ fn check(c: &Catalog) -> Result<(), CatalogError> {
     for (i, service) in c.services.iter().enumerate() {
         let prefix = text(service.prefix, &|| format!("service {i}"))?;
         let what = || format!("service `{prefix}`");
-        if prefix.is_empty()
-            || prefix.contains([':', '*', '?'])
-            || previous.is_some_and(|p| cmp_ignore_case(p, prefix).is_ge())
-        {
-            return Err(invalid(format!(
-                "{}: malformed, out of order or listed twice",
-                what()
-            )));
-        }
-        previous = Some(prefix);
+        next_in_order(prefix, &mut previous, &what)?;
         text(service.name, &what)?;
         within(service.actions, c.actions.len(), &what)?;
         if service.actions.start != next_action {
@@ -301,18 +292,10 @@ fn check(c: &Catalog) -> Result<(), CatalogError> {
                 && full.starts_with(prefix)
                 && full.ends_with(name)
                 && full.as_bytes().get(prefix.len()) == Some(&b':');
-            if action.service as usize != i
-                || !named
-                || name.is_empty()
-                || name.contains([':', '*', '?'])
-                || previous_action.is_some_and(|p| cmp_ignore_case(p, name).is_ge())
-            {
-                return Err(invalid(format!(
-                    "{}: malformed, out of order or listed twice",
-                    what()
-                )));
+            if action.service as usize != i || !named {
+                return Err(invalid(format!("{}: not in its service", what())));
             }
-            previous_action = Some(name);
+            next_in_order(name, &mut previous_action, &what)?;
             within(action.resources, c.action_resources.len(), &what)?;
             if c.action_resources[action.resources.range()]
                 .iter()
@@ -329,6 +312,27 @@ fn check(c: &Catalog) -> Result<(), CatalogError> {
     if next_action as usize != c.actions.len() {
         return Err(invalid("actions outside every service"));
     }
+    Ok(())
+}
+
+/// Checks a service prefix or an action name: not empty, no `:` or
+/// wildcard, and after the previous one ignoring ASCII case (so binary
+/// search finds it).
+fn next_in_order<'t>(
+    name: &'t str,
+    previous: &mut Option<&'t str>,
+    what: &dyn Fn() -> String,
+) -> Result<(), CatalogError> {
+    if name.is_empty()
+        || name.contains([':', '*', '?'])
+        || previous.is_some_and(|p| cmp_ignore_case(p, name).is_ge())
+    {
+        return Err(invalid(format!(
+            "{}: malformed, out of order or listed twice",
+            what()
+        )));
+    }
+    *previous = Some(name);
     Ok(())
 }
 

@@ -137,16 +137,12 @@ fn read_function_list(
     if !text.contains("\"Functions\"") {
         return None;
     }
-    let (list, found) = if text.len() >= SPLIT_BYTES {
-        records::function_list_in_parallel(text).ok()?
-    } else {
-        serde_json::from_str::<records::Object<records::FunctionList>>(text)
-            .ok()
-            .map(|list| (list.0, ItemAnchors::default()))?
-    };
-    let list = Some(list).filter(records::FunctionList::is_function_list)?;
-    *anchors = Some(found);
-    Some(list)
+    read_output(
+        text,
+        anchors,
+        records::function_list_in_parallel,
+        records::FunctionList::is_function_list,
+    )
 }
 
 /// Reads an authorization-details output straight into its records, when
@@ -163,18 +159,35 @@ fn read_authorization_details(
     if !text.contains("DetailList\"") {
         return None;
     }
-    // Read as an object only: a record type would read an array's items as
-    // its members, one by one.
-    let (details, found) = if text.len() >= SPLIT_BYTES {
-        records::authorization_details_in_parallel(text).ok()?
+    read_output(
+        text,
+        anchors,
+        records::authorization_details_in_parallel,
+        records::AuthorizationDetails::is_authorization_details,
+    )
+}
+
+/// Reads an output's text into its record type `T` — in parallel from
+/// [`SPLIT_BYTES`] on, else in one pass — when `is_it` says the record is
+/// that output. Read as an object only: a record type would read an array's
+/// items as its members, one by one.
+fn read_output<T: serde::de::DeserializeOwned + Default>(
+    text: &str,
+    anchors: &mut Option<ItemAnchors>,
+    in_parallel: fn(&str) -> serde_json::Result<(T, ItemAnchors)>,
+    is_it: fn(&T) -> bool,
+) -> Option<T> {
+    let (output, found) = if text.len() >= SPLIT_BYTES {
+        in_parallel(text).ok()?
     } else {
-        serde_json::from_str::<records::Object<records::AuthorizationDetails>>(text)
-            .ok()
-            .map(|details| (details.0, ItemAnchors::default()))?
+        let output = serde_json::from_str::<records::Object<T>>(text).ok()?;
+        (output.0, ItemAnchors::default())
     };
-    let details = Some(details).filter(records::AuthorizationDetails::is_authorization_details)?;
+    if !is_it(&output) {
+        return None;
+    }
     *anchors = Some(found);
-    Some(details)
+    Some(output)
 }
 
 /// Why a file was not parsed.

@@ -484,11 +484,11 @@ impl<'de> Deserialize<'de> for Keys {
 /// `lambda list-functions` (or `list-versions-by-function`): one page.
 #[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
-pub(super) struct FunctionList {
+pub(super) struct FunctionList<L = Array<Object<FunctionRecord>>> {
     #[serde(rename = "Functions")]
-    pub functions: Array<Object<FunctionRecord>>,
+    pub functions: L,
     #[serde(rename = "Versions")]
-    pub versions: Array<Object<FunctionRecord>>,
+    pub versions: L,
     /// The members that can make the same object an authorization-details
     /// output instead, which [`super::sniff`] tells first.
     #[serde(rename = "RoleDetailList")]
@@ -713,24 +713,6 @@ struct AuthorizationDetailsItems<'a> {
     users: Present<RawItems<'a>>,
 }
 
-/// [`FunctionList`] with its lists as their items' text.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct FunctionListItems<'a> {
-    #[serde(rename = "Functions", borrow)]
-    functions: RawItems<'a>,
-    #[serde(rename = "Versions", borrow)]
-    versions: RawItems<'a>,
-    #[serde(rename = "RoleDetailList")]
-    roles: Present<IgnoredAny>,
-    #[serde(rename = "UserDetailList")]
-    users: Present<IgnoredAny>,
-    #[serde(rename = "GroupDetailList")]
-    groups: Present<IgnoredAny>,
-    #[serde(rename = "Policies")]
-    policies: Present<IgnoredAny>,
-}
-
 /// Whether a text is a JSON object: read as a record, an array would give
 /// its items as the record's members, one by one.
 fn is_object_text(text: &str) -> bool {
@@ -784,7 +766,8 @@ pub(super) fn function_list_in_parallel(
     if !is_object_text(text) {
         return Ok(Default::default());
     }
-    let items: FunctionListItems<'_> = serde_json::from_str(text)?;
+    // The function list with its lists as their items' text.
+    let items: FunctionList<RawItems<'_>> = serde_json::from_str(text)?;
     let lists = [
         ("Functions", &items.functions),
         ("Versions", &items.versions),
