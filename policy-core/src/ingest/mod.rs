@@ -289,24 +289,31 @@ const FIRST_READ_BYTES: usize = 16 * 1024;
 /// one). A file that fills the buffer is read to its end at its full size.
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let mut file = std::fs::File::open(path)?;
-    let mut bytes = vec![0; FIRST_READ_BYTES];
-    let mut filled = 0;
-    while filled < bytes.len() {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => {
-                bytes.truncate(filled);
-                bytes.shrink_to_fit();
-                return Ok(bytes);
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    thread_local! {
+        // Each worker's first-read buffer, zeroed once: a fresh one per
+        // file would clear 16 KiB for every few hundred bytes read.
+        static FIRST_READ: std::cell::RefCell<Vec<u8>> =
+            std::cell::RefCell::new(vec![0; FIRST_READ_BYTES]);
     }
-    let size = file.metadata().map_or(0, |m| m.len() as usize);
-    bytes.reserve_exact(size.saturating_sub(filled) + 1);
-    file.read_to_end(&mut bytes)?;
+    let mut file = std::fs::File::open(path)?;
+    let (mut bytes, filled) = FIRST_READ.with_borrow_mut(|buffer| {
+        let mut filled = 0;
+        while filled < buffer.len() {
+            match file.read(&mut buffer[filled..]) {
+                // The whole file: copied out at its size.
+                Ok(0) => return Ok((buffer[..filled].to_vec(), None)),
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((buffer.clone(), Some(filled)))
+    })?;
+    if let Some(filled) = filled {
+        let size = file.metadata().map_or(0, |m| m.len() as usize);
+        bytes.reserve_exact(size.saturating_sub(filled) + 1);
+        file.read_to_end(&mut bytes)?;
+    }
     Ok(bytes)
 }
 
