@@ -6,15 +6,28 @@ use policy_core::policy::OperatorFamily;
 
 use super::{subject, user_document};
 
-/// Whether operators of `family` fit keys of type `key`.
-fn fits(family: OperatorFamily, key: ConditionKeyType) -> bool {
+/// Whether operators of `family` fit keys of type `key`, compared with
+/// `values`.
+///
+/// An ARN operator fits a string key whose policy values are all ARNs:
+/// many string keys hold ARNs (`kms:EncryptionContext:aws:logs:arn`,
+/// `kms:EncryptionContext:aws:s3:arn`), and AWS's own documentation and
+/// managed policies compare them with `ArnLike`/`ArnEquals`, which then
+/// works as meant. An ARN operator with a value that is no ARN
+/// (`"ArnEquals": {"aws:username": "alice"}`) never matches as meant.
+fn fits(family: OperatorFamily, key: ConditionKeyType, values: &[String]) -> bool {
     use ConditionKeyType as T;
     use OperatorFamily as F;
     let element = key.element();
     match family {
         F::Null => true,
         F::String => matches!(element, T::String | T::Arn),
-        F::Arn => matches!(element, T::Arn),
+        F::Arn => {
+            matches!(element, T::Arn)
+                || (element == T::String
+                    && !values.is_empty()
+                    && values.iter().all(|v| names_an_arn(v)))
+        }
         F::Numeric => matches!(element, T::Numeric | T::DateOrNumeric),
         F::Date => matches!(element, T::Date | T::DateOrNumeric),
         F::Bool => matches!(element, T::Bool),
@@ -23,13 +36,22 @@ fn fits(family: OperatorFamily, key: ConditionKeyType) -> bool {
     }
 }
 
+/// Whether a condition value is an ARN, or a policy variable that stands
+/// for one (`${aws:SourceArn}`).
+fn names_an_arn(value: &str) -> bool {
+    value.starts_with("arn:") || (value.starts_with("${") && value.ends_with('}'))
+}
+
 declare_rule! {
     /// ## What it does
     /// Compares each condition's operator with the type of its key in the
     /// action catalog (a `String` operator on a date key, `Bool` on an ARN,
     /// `IpAddress` on a string), flags values the operator cannot read (`Bool`
     /// with `"yes"`), and a multivalued key (`ArrayOf…`) used without
-    /// `ForAnyValue:`/`ForAllValues:`.
+    /// `ForAnyValue:`/`ForAllValues:`. An ARN operator on a string key is
+    /// reported only when a value it compares is no ARN: string keys such as
+    /// `kms:EncryptionContext:aws:logs:arn` hold ARNs, and AWS compares them
+    /// with `ArnLike` in its own documentation and managed policies.
     ///
     /// ## Why is this bad?
     /// The condition never holds as intended — a positive one is never true,
@@ -81,7 +103,7 @@ impl Rule for ConditionTypeMismatch {
                 let Some(key_type) = catalog.condition_key_type(&condition.key) else {
                     continue;
                 };
-                if !fits(family, key_type) {
+                if !fits(family, key_type, &condition.values) {
                     out.report(
                         subject(cx, policy),
                         format!(
