@@ -207,6 +207,8 @@ impl Catalog {
             key_refs,
             arn_index: Default::default(),
             wildcard_patterns: Default::default(),
+            service_index: Default::default(),
+            action_index: Default::default(),
             suggestions: Default::default(),
         };
         check(&catalog)?;

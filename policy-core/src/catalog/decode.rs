@@ -149,6 +149,8 @@ impl Builder {
             key_refs: self.key_refs,
             arn_index: OnceLock::new(),
             wildcard_patterns: OnceLock::new(),
+            service_index: Default::default(),
+            action_index: Default::default(),
             suggestions: Default::default(),
         })
     }

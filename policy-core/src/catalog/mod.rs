@@ -30,6 +30,7 @@
 mod arn_pattern;
 mod binary;
 mod decode;
+mod index;
 mod types;
 mod view;
 
@@ -44,6 +45,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use self::arn_pattern::ArnPattern;
+use self::index::NameIndex;
 use crate::glob::{Case, Glob};
 pub use types::{AccessLevel, ConditionKeyType};
 pub use view::{ActionInfo, ActionResourceType, ConditionKey, ResourceType, ServiceInfo};
@@ -132,6 +134,10 @@ pub struct Catalog {
     /// Each resource type's ARN pattern with `${…}` read as `*`, built on
     /// first use ([`ResourceType::wildcard_pattern`]).
     wildcard_patterns: OnceLock<Vec<Box<str>>>,
+    /// Services by prefix and actions by `prefix:Name`, hashed; built on
+    /// first use.
+    service_index: OnceLock<NameIndex>,
+    action_index: OnceLock<NameIndex>,
     /// Suggestions already computed: policies repeat their typos.
     suggestions: std::sync::Mutex<std::collections::HashMap<String, Option<u32>>>,
 }
@@ -244,10 +250,15 @@ impl Catalog {
 
     /// The service with this prefix (`lambda`), ignoring ASCII case.
     pub fn service(&self, prefix: &str) -> Option<ServiceInfo<'_>> {
-        let i = self
-            .services
-            .binary_search_by(|s| cmp_ignore_case(self.str(s.prefix), prefix))
-            .ok()?;
+        let index = self.service_index.get_or_init(|| {
+            NameIndex::build(self.services.len(), |i| {
+                [self.str(self.services[i].prefix), "", ""]
+            })
+        });
+        let parts = [prefix, "", ""];
+        let i = index.find(parts, |i| {
+            index::is_named(self.str(self.services[i].prefix), parts)
+        })?;
         Some(ServiceInfo::new(self, &self.services[i]))
     }
 
@@ -266,8 +277,20 @@ impl Catalog {
     /// ASCII case in both parts. Wildcards are not expanded here; see
     /// [`Catalog::expand`].
     pub fn action(&self, name: &str) -> Option<ActionInfo<'_>> {
-        let (prefix, action) = name.split_once(':')?;
-        self.service(prefix)?.action(action)
+        self.find_action([name, "", ""])
+    }
+
+    /// The action whose `prefix:Name` is `parts` joined, ignoring ASCII case.
+    fn find_action(&self, parts: [&str; 3]) -> Option<ActionInfo<'_>> {
+        let index = self.action_index.get_or_init(|| {
+            NameIndex::build(self.actions.len(), |i| {
+                [self.str(self.actions[i].name), "", ""]
+            })
+        });
+        let i = index.find(parts, |i| {
+            index::is_named(self.str(self.actions[i].name), parts)
+        })?;
+        Some(ActionInfo::new(self, &self.actions[i]))
     }
 
     /// Every action an IAM action pattern matches (`*` any run of

@@ -4,8 +4,7 @@
 use std::fmt;
 
 use super::{
-    cmp_ignore_case, AccessLevel, ActionData, Catalog, ConditionKeyType, KeyData, ResourceTypeData,
-    ServiceData,
+    AccessLevel, ActionData, Catalog, ConditionKeyType, KeyData, ResourceTypeData, ServiceData,
 };
 
 /// One AWS service: its prefix, name, actions, resource types and condition
@@ -34,11 +33,7 @@ impl<'a> ServiceInfo<'a> {
     /// The action `name` of this service (`InvokeFunction`, without the
     /// prefix), ignoring ASCII case.
     pub fn action(&self, name: &str) -> Option<ActionInfo<'a>> {
-        let actions = &self.catalog.actions[self.data.actions.range()];
-        let i = actions
-            .binary_search_by(|a| cmp_ignore_case(self.catalog.str(a.action_name), name))
-            .ok()?;
-        Some(ActionInfo::new(self.catalog, &actions[i]))
+        self.catalog.find_action([self.prefix(), ":", name])
     }
 
     /// Every action of the service, sorted by name ignoring ASCII case.

@@ -1,0 +1,125 @@
+//! Hash look-ups of the catalog's services and actions by name, ignoring
+//! ASCII case.
+//!
+//! The tables are sorted, so a binary search finds any name; but linting
+//! looks up every action of every statement in several rules, and each step
+//! of a binary search reads another name somewhere in the catalog's text (a
+//! cache miss apiece). A hashed look-up reads one slot, one entry and one
+//! name.
+
+/// An open-addressing table of entry indexes, keyed by a name hashed with
+/// ASCII case folded. It stores no names: the caller says whether an entry
+/// is the one looked for.
+pub(super) struct NameIndex {
+    /// Entry index + 1; 0 is an empty slot.
+    slots: Vec<u32>,
+    /// `slots.len() - 1` (the length is a power of two).
+    mask: usize,
+}
+
+impl NameIndex {
+    /// Indexes `count` entries; `name(i)` gives entry `i`'s name in parts
+    /// (hashed as if joined).
+    pub(super) fn build<'n>(count: usize, name: impl Fn(usize) -> [&'n str; 3]) -> NameIndex {
+        // At most half full: probes stay short.
+        let size = (count * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u32; size];
+        let mask = size - 1;
+        for i in 0..count {
+            let mut slot = hash(name(i)) as usize & mask;
+            while slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            // Catalog tables are indexed with u32 spans, so `i + 1` fits.
+            slots[slot] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+        NameIndex { slots, mask }
+    }
+
+    /// The first entry named `parts` (hashed as if joined) for which `is_it`
+    /// holds.
+    pub(super) fn find(&self, parts: [&str; 3], is_it: impl Fn(usize) -> bool) -> Option<usize> {
+        let mut slot = hash(parts) as usize & self.mask;
+        loop {
+            let entry = *self.slots.get(slot)?;
+            if entry == 0 {
+                return None;
+            }
+            let index = entry as usize - 1;
+            if is_it(index) {
+                return Some(index);
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+}
+
+/// A hash of the parts joined, ASCII case folded (FxHash's mixing, then its
+/// high bits brought down: the table keeps the low ones).
+fn hash(parts: [&str; 3]) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = 0;
+    for part in parts {
+        for &b in part.as_bytes() {
+            h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(SEED);
+        }
+    }
+    h ^ (h >> 29) ^ (h >> 47)
+}
+
+/// Whether `name` is `parts` joined, ignoring ASCII case.
+pub(super) fn is_named(name: &str, parts: [&str; 3]) -> bool {
+    let name = name.as_bytes();
+    if name.len() != parts.iter().map(|p| p.len()).sum::<usize>() {
+        return false;
+    }
+    let mut rest = name;
+    for part in parts {
+        let (head, tail) = rest.split_at(part.len());
+        if !head.eq_ignore_ascii_case(part.as_bytes()) {
+            return false;
+        }
+        rest = tail;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_name_in_any_case_and_nothing_else() {
+        let names: Vec<String> = (0..1000)
+            .map(|i| format!("svc{}:Action{i}", i % 7))
+            .collect();
+        let index = NameIndex::build(names.len(), |i| [names[i].as_str(), "", ""]);
+        for (i, name) in names.iter().enumerate() {
+            let (prefix, action) = name.split_once(':').unwrap_or_default();
+            let upper = action.to_ascii_uppercase();
+            let parts = [prefix, ":", upper.as_str()];
+            assert_eq!(index.find(parts, |j| is_named(&names[j], parts)), Some(i));
+        }
+        let parts = ["svc1", ":", "Action2"];
+        assert_eq!(index.find(parts, |j| is_named(&names[j], parts)), None);
+        let empty = NameIndex::build(0, |_| ["", "", ""]);
+        assert_eq!(empty.find(["a", "", ""], |_| true), None);
+    }
+
+    #[test]
+    fn is_named_compares_the_joined_parts() {
+        assert!(is_named(
+            "lambda:InvokeFunction",
+            ["LAMBDA", ":", "invokefunction"]
+        ));
+        assert!(!is_named(
+            "lambda:InvokeFunction",
+            ["lambda", ":", "InvokeFunctio"]
+        ));
+        assert!(!is_named(
+            "lambda:InvokeFunction",
+            ["lambda:", "", "InvokeFunctionX"]
+        ));
+        assert!(is_named("", ["", "", ""]));
+    }
+}
