@@ -236,6 +236,60 @@ pub fn match_tokens<'h>(
     }
 }
 
+/// Whether `pattern` (`*` any run, `?` one character) matches all of
+/// `text` — the same answer as `Glob::new(pattern, case).is_match(text)`,
+/// without compiling (or allocating) anything: for a pattern used once.
+pub fn wildcard_match(pattern: &str, text: &str, case: Case) -> bool {
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let same = |a: u8, b: u8| match case {
+        Case::Sensitive => a == b,
+        Case::AsciiInsensitive => a.eq_ignore_ascii_case(&b),
+    };
+    // The length of the UTF-8 character that starts with `b` (`?` and a
+    // star's advance take whole characters; both texts are valid UTF-8, so
+    // literal bytes that match end on a character boundary).
+    let char_len = |b: u8| match b {
+        0x00..=0x7f => 1,
+        0xf0..=0xff => 4,
+        0xe0..=0xef => 3,
+        _ => 2,
+    };
+    let (mut p, mut t) = (0, 0);
+    // The pattern position after the last star, and the text position that
+    // star is tried to swallow up to.
+    let mut backtrack: Option<(usize, usize)> = None;
+    loop {
+        match pattern.get(p) {
+            Some(b'*') => {
+                p += 1;
+                backtrack = Some((p, t));
+                continue;
+            }
+            Some(b'?') if t < text.len() => {
+                t += char_len(text[t]);
+                p += 1;
+                continue;
+            }
+            Some(&c) if c != b'?' && t < text.len() && same(c, text[t]) => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            None if t == text.len() => return true,
+            _ => {}
+        }
+        match backtrack {
+            Some((after_star, swallowed)) if swallowed < text.len() => {
+                let resume = swallowed + char_len(text[swallowed]);
+                backtrack = Some((after_star, resume));
+                p = after_star;
+                t = resume;
+            }
+            _ => return false,
+        }
+    }
+}
+
 /// Whether some string matches both patterns (`*` any run, `?` one
 /// character, case-sensitive). Decides, for example, whether a policy's
 /// resource pattern can name a resource of a type whose ARN pattern is
@@ -606,6 +660,45 @@ mod tests {
                         matches_literal(pattern.as_bytes(), text_string.as_bytes(), b'*', b'?'),
                         reference_match(&chars, &text, Case::Sensitive),
                         "{pattern} against {text_string}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wildcard_match_agrees_with_the_compiled_glob() {
+        // Every pattern over {a, B, é, *, ?} up to length 4 against every
+        // string over {a, b, é} up to length 5, in both cases.
+        let alphabet = ['a', 'B', 'é', '*', '?'];
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| alphabet.map(|c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(longer);
+        }
+        patterns.sort();
+        patterns.dedup();
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| ['a', 'b', 'é'].map(|c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        for case in [Case::Sensitive, Case::AsciiInsensitive] {
+            for pattern in &patterns {
+                let glob = Glob::new(pattern, case);
+                for text in &texts {
+                    assert_eq!(
+                        wildcard_match(pattern, text, case),
+                        glob.is_match(text),
+                        "{pattern:?} against {text:?} ({case:?})"
                     );
                 }
             }

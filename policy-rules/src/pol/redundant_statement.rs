@@ -1,5 +1,5 @@
 use policy_core::declare_rule;
-use policy_core::glob::{Case, Glob};
+use policy_core::glob::{wildcard_match, Case};
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 use policy_core::policy::{Patterns, Statement};
@@ -45,7 +45,7 @@ fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
             pattern == "*"
                 || (!pattern.contains('?')
                     && !value.contains('?')
-                    && Glob::new(pattern, case).is_match(value))
+                    && wildcard_match(pattern, value, case))
         })
     })
 }
