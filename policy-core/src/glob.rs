@@ -66,6 +66,24 @@ impl fmt::Debug for Glob {
 impl Glob {
     /// Compiles `pattern`, treating `*` and `?` as wildcards.
     pub fn new(pattern: &str, case: Case) -> Self {
+        // The common shapes — no wildcard (`s3:GetObject`), or stars only at
+        // the end (`s3:Get*`, `*`) — need no token list: one allocation
+        // instead of five.
+        let body = pattern.trim_end_matches('*');
+        if !body.contains(['*', '?']) {
+            let shape = if body.len() == pattern.len() {
+                Shape::Exact
+            } else if body.is_empty() {
+                Shape::Everything
+            } else {
+                Shape::Prefix(body.into())
+            };
+            return Glob {
+                source: pattern.into(),
+                shape,
+                case,
+            };
+        }
         Self::from_tokens(pattern, tokenize(pattern), case)
     }
 
@@ -694,6 +712,12 @@ mod tests {
         for case in [Case::Sensitive, Case::AsciiInsensitive] {
             for pattern in &patterns {
                 let glob = Glob::new(pattern, case);
+                // The shortcut shapes of `new` are what the tokens give.
+                assert_eq!(
+                    glob,
+                    Glob::from_tokens(pattern, tokenize(pattern), case),
+                    "{pattern:?}"
+                );
                 for text in &texts {
                     assert_eq!(
                         wildcard_match(pattern, text, case),

@@ -125,6 +125,18 @@ impl TextPattern {
     /// Compiles a resource ARN pattern: variables are only recognised in the
     /// resource part, after the fifth colon.
     pub fn resource(text: &str, variables: bool) -> Self {
+        // Without `$` there is no variable or escape: the glob of the text.
+        if !text.contains('$') {
+            return TextPattern {
+                glob: Glob::new(text, Case::Sensitive),
+                variables: Box::default(),
+            };
+        }
+        Self::resource_from_pieces(text, variables)
+    }
+
+    /// [`TextPattern::resource`] the long way: pieces, tokens, variables.
+    fn resource_from_pieces(text: &str, variables: bool) -> Self {
         let fixed = PatternSyntax {
             wildcards: true,
             variables: false,
@@ -312,6 +324,29 @@ mod tests {
         );
         assert!(p.matches("home/${aws:username}", &ctx(&[("aws:username", "alice")])));
         assert!(!p.matches("home/alice", &ctx(&[("aws:username", "alice")])));
+    }
+
+    #[test]
+    fn resources_without_variables_compile_as_their_glob() {
+        for text in [
+            "*",
+            "",
+            "arn:aws:s3:::orders/*",
+            "arn:aws:s3:::orders",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/x:*",
+            "arn:aws:lambda:us-east-1:111122223333:function:f?",
+            "arn:*:iam::*:role/*-admin*",
+            "arn:aws:s3:::b/**",
+            "no-colons*here?",
+        ] {
+            for variables in [true, false] {
+                assert_eq!(
+                    TextPattern::resource(text, variables),
+                    TextPattern::resource_from_pieces(text, variables),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
