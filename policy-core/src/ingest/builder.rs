@@ -662,8 +662,15 @@ impl<'m> Builder<'m> {
             }
         }
         self.link_event_source_mappings();
-        self.resolve_managed_policies();
-        self.report_missing_roles();
+        // The two look-ups over every role and function only read the
+        // model: both at once, each in parallel (on a large account they
+        // were the longest stretch of one busy thread).
+        let (missing_policies, missing_roles) = rayon::join(
+            || missing_managed_policies(&self.account),
+            || missing_roles(&self.account),
+        );
+        self.resolve_managed_policies(missing_policies);
+        self.report_missing_roles(missing_roles);
         self.compile_all();
         self.account.unresolved.sort();
         self.account.unresolved.dedup();
@@ -698,60 +705,10 @@ impl<'m> Builder<'m> {
         self.account.event_source_mappings = mappings;
     }
 
-    /// Gives every attached managed policy and boundary a document: the
-    /// dump's own, else (AWS managed) rolecall's embedded copy, else records
-    /// it as unresolved.
-    fn resolve_managed_policies(&mut self) {
-        // Each missing ARN once, with everything that refers to it: most
-        // references are to a few shared policies the dump already holds.
-        let mut missing: std::collections::BTreeMap<&str, Vec<&str>> =
-            std::collections::BTreeMap::new();
-        let account = &self.account;
-        // The managed policies with a document, hashed: there are few of
-        // them, and a role refers to several.
-        let resolved: rustc_hash::FxHashSet<&str> = account
-            .managed_policies
-            .iter()
-            .filter(|(_, p)| p.document.is_some())
-            .map(|(arn, _)| arn.as_str())
-            .collect();
-        let references = account
-            .roles
-            .values()
-            .flat_map(|role| {
-                let boundary = role.permissions_boundary.iter();
-                role.attached_policies
-                    .iter()
-                    .chain(boundary)
-                    .map(|arn| (arn.as_str(), role.arn.as_str()))
-            })
-            .chain(account.users.values().flat_map(|user| {
-                let boundary = user.permissions_boundary.iter();
-                user.attached_policies
-                    .iter()
-                    .chain(boundary)
-                    .map(|arn| (arn.as_str(), user.arn.as_str()))
-            }))
-            .chain(account.groups.values().flat_map(|group| {
-                group
-                    .attached_policies
-                    .iter()
-                    .map(|arn| (arn.as_str(), group.arn.as_str()))
-            }));
-        for (arn, owner) in references {
-            if !resolved.contains(arn) {
-                missing.entry(arn).or_default().push(owner);
-            }
-        }
-        let missing: Vec<(String, Vec<String>)> = missing
-            .into_iter()
-            .map(|(arn, owners)| {
-                (
-                    arn.to_owned(),
-                    owners.into_iter().map(str::to_owned).collect(),
-                )
-            })
-            .collect();
+    /// Gives each managed policy the dump has no document for
+    /// ([`missing_managed_policies`]) rolecall's embedded copy when it is an
+    /// AWS managed one it knows, else records it as unresolved.
+    fn resolve_managed_policies(&mut self, missing: Vec<(String, Vec<String>)>) {
         for (arn, owners) in missing {
             if crate::model::is_aws_managed_policy_arn(&arn) {
                 if let Some(document) = (self.managed)(&arn) {
@@ -789,17 +746,9 @@ impl<'m> Builder<'m> {
         }
     }
 
-    fn report_missing_roles(&mut self) {
-        let roles: rustc_hash::FxHashSet<&str> =
-            self.account.roles.keys().map(String::as_str).collect();
-        let missing: Vec<(String, String)> = self
-            .account
-            .functions
-            .values()
-            .filter_map(|f| Some((f.role.as_ref()?, &f.arn)))
-            .filter(|(role, _)| !roles.contains(role.as_str()))
-            .map(|(role, function)| (role.clone(), function.clone()))
-            .collect();
+    /// Records each function's execution role that the dump lacks
+    /// ([`missing_roles`]).
+    fn report_missing_roles(&mut self, missing: Vec<(String, String)>) {
         for (role, function) in missing {
             self.account.unresolved.push(Unresolved {
                 what: "role".to_owned(),
@@ -809,6 +758,76 @@ impl<'m> Builder<'m> {
             });
         }
     }
+}
+
+/// Each attached managed policy or boundary without a document in the
+/// dump, once (in ARN order), with everything that refers to it (in model
+/// order).
+fn missing_managed_policies(account: &Account) -> Vec<(String, Vec<String>)> {
+    use rayon::prelude::*;
+    // The managed policies with a document, hashed: there are few of
+    // them, and a role refers to several.
+    let resolved: rustc_hash::FxHashSet<&str> = account
+        .managed_policies
+        .iter()
+        .filter(|(_, p)| p.document.is_some())
+        .map(|(arn, _)| arn.as_str())
+        .collect();
+    let unresolved = |(arn, _): &(&str, &str)| !resolved.contains(arn);
+    let roles = account.roles.par_iter().flat_map_iter(|(_, role)| {
+        let boundary = role.permissions_boundary.iter();
+        role.attached_policies
+            .iter()
+            .chain(boundary)
+            .map(|arn| (arn.as_str(), role.arn.as_str()))
+    });
+    let users = account.users.par_iter().flat_map_iter(|(_, user)| {
+        let boundary = user.permissions_boundary.iter();
+        user.attached_policies
+            .iter()
+            .chain(boundary)
+            .map(|arn| (arn.as_str(), user.arn.as_str()))
+    });
+    let groups = account.groups.par_iter().flat_map_iter(|(_, group)| {
+        group
+            .attached_policies
+            .iter()
+            .map(|arn| (arn.as_str(), group.arn.as_str()))
+    });
+    // Collected in order (roles, users, groups, each in ARN order), so the
+    // owners of a policy come in the same order on every run.
+    let references: Vec<(&str, &str)> = roles
+        .chain(users)
+        .chain(groups)
+        .filter(unresolved)
+        .collect();
+    let mut missing: std::collections::BTreeMap<&str, Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for (arn, owner) in references {
+        missing.entry(arn).or_default().push(owner);
+    }
+    missing
+        .into_iter()
+        .map(|(arn, owners)| {
+            (
+                arn.to_owned(),
+                owners.into_iter().map(str::to_owned).collect(),
+            )
+        })
+        .collect()
+}
+
+/// (execution role, function) for every function whose role is not in the
+/// dump, in function order.
+fn missing_roles(account: &Account) -> Vec<(String, String)> {
+    use rayon::prelude::*;
+    account
+        .functions
+        .par_iter()
+        .filter_map(|(_, f)| Some((f.role.as_ref()?, &f.arn)))
+        .filter(|(role, _)| !account.roles.contains_key(role.as_str()))
+        .map(|(role, function)| (role.clone(), function.clone()))
+        .collect()
 }
 
 /// Two independently keyed SipHash hashers fed the same bytes: a
