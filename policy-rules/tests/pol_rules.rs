@@ -74,11 +74,20 @@ fn pol006_arn_operators_on_values_that_are_no_arns_fire() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "/Statement/0/Condition/ArnEquals/aws:username");
     assert!(found[0].1.contains("`ArnEquals`"), "{}", found[0].1);
+    // A string key that never holds an ARN: an account id is compared.
+    let found = lint(
+        "POL006",
+        with_condition(
+            serde_json::json!({"ArnLike": {"aws:SourceAccount": "arn:aws:iam::111122223333:*"}}),
+        ),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("`aws:SourceAccount`"), "{}", found[0].1);
     // One value that is no ARN is enough.
     let found = lint(
         "POL006",
         with_condition(
-            serde_json::json!({"ArnLike": {"aws:username": ["arn:aws:iam::111122223333:user/alice", "bob"]}}),
+            serde_json::json!({"ArnLike": {"kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::orders", "orders"]}}),
         ),
     );
     assert_eq!(found.len(), 1, "{found:?}");

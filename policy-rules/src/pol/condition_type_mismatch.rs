@@ -6,16 +6,17 @@ use policy_core::policy::OperatorFamily;
 
 use super::{subject, user_document};
 
-/// Whether operators of `family` fit keys of type `key`, compared with
-/// `values`.
+/// Whether operators of `family` fit keys of type `key` (named `name`),
+/// compared with `values`.
 ///
-/// An ARN operator fits a string key whose policy values are all ARNs:
-/// many string keys hold ARNs (`kms:EncryptionContext:aws:logs:arn`,
-/// `kms:EncryptionContext:aws:s3:arn`), and AWS's own documentation and
-/// managed policies compare them with `ArnLike`/`ArnEquals`, which then
-/// works as meant. An ARN operator with a value that is no ARN
-/// (`"ArnEquals": {"aws:username": "alice"}`) never matches as meant.
-fn fits(family: OperatorFamily, key: ConditionKeyType, values: &[String]) -> bool {
+/// An ARN operator fits a string key that holds ARNs — an encryption
+/// context entry or a key named for an ARN (`kms:EncryptionContext:aws:logs:arn`,
+/// `kms:EncryptionContext:SecretARN`) — when its policy values are all
+/// ARNs: AWS's own documentation and managed policies compare those with
+/// `ArnLike`/`ArnEquals`, which then works as meant. On other string keys
+/// (`aws:SourceAccount`, `aws:username`) the request value is never an
+/// ARN, so an ARN operator never matches as meant.
+fn fits(family: OperatorFamily, key: ConditionKeyType, name: &str, values: &[String]) -> bool {
     use ConditionKeyType as T;
     use OperatorFamily as F;
     let element = key.element();
@@ -25,6 +26,7 @@ fn fits(family: OperatorFamily, key: ConditionKeyType, values: &[String]) -> boo
         F::Arn => {
             matches!(element, T::Arn)
                 || (element == T::String
+                    && holds_arns(name)
                     && !values.is_empty()
                     && values.iter().all(|v| names_an_arn(v)))
         }
@@ -34,6 +36,13 @@ fn fits(family: OperatorFamily, key: ConditionKeyType, values: &[String]) -> boo
         F::Ip => matches!(element, T::IpAddress),
         F::Binary => matches!(element, T::Binary),
     }
+}
+
+/// Whether a string-typed condition key can hold an ARN: an encryption
+/// context entry, or a key whose name ends in `arn`.
+fn holds_arns(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    lower.starts_with("kms:encryptioncontext:") || lower.ends_with("arn")
 }
 
 /// Whether a condition value is an ARN, or a policy variable that stands
@@ -48,10 +57,11 @@ declare_rule! {
     /// action catalog (a `String` operator on a date key, `Bool` on an ARN,
     /// `IpAddress` on a string), flags values the operator cannot read (`Bool`
     /// with `"yes"`), and a multivalued key (`ArrayOf…`) used without
-    /// `ForAnyValue:`/`ForAllValues:`. An ARN operator on a string key is
-    /// reported only when a value it compares is no ARN: string keys such as
-    /// `kms:EncryptionContext:aws:logs:arn` hold ARNs, and AWS compares them
-    /// with `ArnLike` in its own documentation and managed policies.
+    /// `ForAnyValue:`/`ForAllValues:`. An ARN operator on a string key that
+    /// holds ARNs (an encryption context entry, a key named `…arn`) is
+    /// reported only when a value it compares is no ARN: AWS compares
+    /// `kms:EncryptionContext:aws:logs:arn` with `ArnLike` in its own
+    /// documentation and managed policies. On `aws:SourceAccount` it is.
     ///
     /// ## Why is this bad?
     /// The condition never holds as intended — a positive one is never true,
@@ -103,7 +113,7 @@ impl Rule for ConditionTypeMismatch {
                 let Some(key_type) = catalog.condition_key_type(&condition.key) else {
                     continue;
                 };
-                if !fits(family, key_type, &condition.values) {
+                if !fits(family, key_type, &condition.key, &condition.values) {
                     out.report(
                         subject(cx, policy),
                         format!(
