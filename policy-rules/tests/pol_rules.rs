@@ -104,3 +104,82 @@ fn pol006_other_mismatches_still_fire() {
         assert_eq!(found.len(), 1, "{condition}: {found:?}");
     }
 }
+
+/// A policy of one statement allowing `action` on everything.
+fn allowing(action: &str) -> Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]
+    })
+}
+
+#[test]
+fn pol012_every_spelling_of_all_actions_fires() {
+    for action in ["*", "*:*", "**", "s3:*", "s3:**", "S3:*"] {
+        let found = lint("POL012", allowing(action));
+        assert_eq!(found.len(), 1, "{action}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0/Action", "{action}");
+    }
+    for action in ["s3:Get*", "s3:*Object", "s*:*", "s3:GetObject"] {
+        let found = lint("POL012", allowing(action));
+        assert!(found.is_empty(), "{action}: {found:?}");
+    }
+}
+
+/// A policy of two Allow statements on `s3:GetObject`, on `first` and
+/// `second`.
+fn two_statements(first: (&str, &str), second: (&str, &str)) -> Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": first.0, "Resource": first.1},
+            {"Effect": "Allow", "Action": second.0, "Resource": second.1}
+        ]
+    })
+}
+
+#[test]
+fn pol014_question_marks_and_variables_are_judged_by_what_they_match() {
+    let covered = [
+        (
+            ("s3:GetObject", "arn:aws:s3:::b/a?c"),
+            ("s3:GetObject", "arn:aws:s3:::b/*"),
+        ),
+        (
+            ("s3:GetObject", "arn:aws:s3:::b/abc"),
+            ("s3:GetObject", "arn:aws:s3:::b/a?c"),
+        ),
+        (
+            ("s3:GetObjec?", "arn:aws:s3:::b/x"),
+            ("s3:*", "arn:aws:s3:::b/x"),
+        ),
+        (
+            ("s3:GetObject", "arn:aws:s3:::b/${aws:username}/*"),
+            ("s3:GetObject", "arn:aws:s3:::b/*"),
+        ),
+    ];
+    for (inner, outer) in covered {
+        let found = lint("POL014", two_statements(inner, outer));
+        assert_eq!(found.len(), 1, "{inner:?} under {outer:?}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0", "{inner:?} under {outer:?}");
+    }
+    let not_covered = [
+        // `?` is one character; `*` any number.
+        (
+            ("s3:GetObject", "arn:aws:s3:::b/a*c"),
+            ("s3:GetObject", "arn:aws:s3:::b/a?c"),
+        ),
+        // The variable's value is not its text.
+        (
+            ("s3:GetObject", "arn:aws:s3:::b/${aws:username}"),
+            ("s3:GetObject", "arn:aws:s3:::b/$*"),
+        ),
+    ];
+    for (inner, outer) in not_covered {
+        let found = lint("POL014", two_statements(inner, outer));
+        assert!(
+            found.iter().all(|(pointer, _)| pointer != "/Statement/0"),
+            "{inner:?} under {outer:?}: {found:?}"
+        );
+    }
+}

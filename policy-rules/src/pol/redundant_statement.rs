@@ -34,20 +34,43 @@ declare_rule! {
 
 /// Whether every value `inner` can match is matched by one of `outer`'s
 /// patterns. A pattern covers another when it matches the other's text with
-/// the other's wildcards read literally, and neither uses `?` (a `?` could
-/// line up with a `*` and make that reasoning wrong).
+/// the other's wildcards read literally: a `*` or `?` of the inner pattern
+/// is then swallowed by a `*` of the outer one (or a `?` by a `?`), which
+/// still holds whatever it stands for. Two cases break that reasoning and
+/// are not counted: an outer `?` lined up with an inner `*` (one character
+/// against any number), and a policy variable (`${aws:username}`), whose
+/// value is not its text — the inner one is read as the `*` it could be.
 fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
     if outer.negated || inner.negated {
         return false;
     }
     inner.values.iter().all(|value| {
+        let value = variables_as_stars(value);
         outer.values.iter().any(|pattern| {
             pattern == "*"
-                || (!pattern.contains('?')
-                    && !value.contains('?')
-                    && wildcard_match(pattern, value, case))
+                || (!(pattern.contains('?') && value.contains('*'))
+                    && wildcard_match(pattern, &value, case))
         })
     })
+}
+
+/// `text` with each `${…}` read as `*` (what a variable can stand for).
+fn variables_as_stars(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("${") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push('*');
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Same `Principal`/`NotPrincipal`, whatever their JSON positions.

@@ -8,7 +8,7 @@ use super::{subject, user_document};
 declare_rule! {
     /// ## What it does
     /// Flags `Allow` statements whose `Action` is `*` or a whole service
-    /// (`s3:*`).
+    /// (`s3:*`), however the stars are written (`*:*`, `s3:**`).
     ///
     /// ## Why is this bad?
     /// Every action of the service — including deleting, re-permissioning and
@@ -44,10 +44,13 @@ impl Rule for WildcardAction {
             .filter(|s| s.effect == Effect::Allow && !s.action.negated)
         {
             for (i, action) in statement.action.values.iter().enumerate() {
-                let whole = action == "*"
-                    || action
-                        .split_once(':')
-                        .is_some_and(|(service, name)| name == "*" && !service.contains('*'));
+                // `*` (or `**`, `*:*`: every action all the same), or
+                // every action of one service (`s3:*`, `s3:**`).
+                let stars = |text: &str| !text.is_empty() && text.bytes().all(|b| b == b'*');
+                let whole = stars(action)
+                    || action.split_once(':').is_some_and(|(service, name)| {
+                        stars(name) && (stars(service) || !service.contains(['*', '?']))
+                    });
                 if whole {
                     out.report(
                         subject(cx, policy),
