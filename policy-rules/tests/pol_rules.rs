@@ -183,3 +183,41 @@ fn pol014_question_marks_and_variables_are_judged_by_what_they_match() {
         );
     }
 }
+
+/// A policy of one statement allowing `iam:PassRole` on `resource`, with
+/// `condition` when given.
+fn passing(resource: &str, condition: Option<Value>) -> Value {
+    let mut statement =
+        serde_json::json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource});
+    if let Some(condition) = condition {
+        statement["Condition"] = condition;
+    }
+    serde_json::json!({"Version": "2012-10-17", "Statement": [statement]})
+}
+
+#[test]
+fn pol011_every_role_of_a_named_account_is_any_role() {
+    for resource in [
+        "*",
+        "arn:aws:iam::*:role/*",
+        "arn:aws:iam::123456789012:role/*",
+        "arn:aws:iam::123456789012:role*",
+    ] {
+        let found = lint("POL011", passing(resource, None));
+        assert_eq!(found.len(), 1, "{resource}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0", "{resource}");
+    }
+    for (resource, condition) in [
+        ("arn:aws:iam::123456789012:role/lambda-orders", None),
+        ("arn:aws:iam::123456789012:role/service-role/*", None),
+        (
+            "arn:aws:iam::123456789012:role/*",
+            Some(
+                serde_json::json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+            ),
+        ),
+    ] {
+        let found = lint("POL011", passing(resource, condition));
+        assert!(found.is_empty(), "{resource}: {found:?}");
+    }
+}

@@ -7,23 +7,73 @@ use super::{subject, user_policy};
 
 /// The question asked of every policy: may an IAM user of the account pass
 /// one of its roles, to no service in particular? Built once.
-static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext)>> =
-    std::sync::LazyLock::new(|| {
-        let principal = Principal::parse("arn:aws:iam::111122223333:user/rolecall-probe").ok()?;
-        let mut context = RequestContext::new();
-        context.insert(
-            "aws:PrincipalAccount",
-            ContextValue::Single("111122223333".to_owned()),
-        );
-        Some((principal, context))
-    });
+/// The account a probe is made in when the policy names none.
+const PROBE_ACCOUNT: &str = "111122223333";
+
+/// A principal and request context in `account`, asking to pass a role of
+/// that account no statement can have named: only a wildcard spanning all
+/// of the account's roles allows it.
+fn probe(account: &str) -> Option<(Principal, RequestContext, String)> {
+    let principal =
+        Principal::parse(&format!("arn:aws:iam::{account}:user/rolecall-probe")).ok()?;
+    let mut context = RequestContext::new();
+    context.insert(
+        "aws:PrincipalAccount",
+        ContextValue::Single(account.to_owned()),
+    );
+    let role = format!("arn:aws:iam::{account}:role/rolecall-any-role");
+    Some((principal, context, role))
+}
+
+static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext, String)>> =
+    std::sync::LazyLock::new(|| probe(PROBE_ACCOUNT));
+
+/// The accounts whose roles the policy's resources name literally
+/// (`arn:aws:iam::123456789012:role/*`), at most a few: a policy written
+/// for one account grants "any role" as `role/*` in that account.
+fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
+    let mut accounts: Vec<&str> = Vec::new();
+    let Some(document) = policy.document.as_deref() else {
+        return accounts;
+    };
+    let resources = document
+        .statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref())
+        .flat_map(|r| r.values.iter());
+    for resource in resources {
+        let mut parts = resource.splitn(6, ':');
+        let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(rest)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            continue;
+        };
+        if rest.starts_with("role")
+            && account.len() == 12
+            && account.bytes().all(|b| b.is_ascii_digit())
+            && account != PROBE_ACCOUNT
+            && !accounts.contains(&account)
+            && accounts.len() < 4
+        {
+            accounts.push(account);
+        }
+    }
+    accounts
+}
 
 declare_rule! {
     /// ## What it does
     /// Asks the evaluator whether the policy allows `iam:PassRole` on an
     /// arbitrary role of the account with no `iam:PassedToService` in the
     /// request — so `Resource: "*"`, `role/*` and `NotAction` forms all count,
-    /// and a `iam:PassedToService` condition keeps the rule quiet.
+    /// and a `iam:PassedToService` condition keeps the rule quiet. The
+    /// account is any, or one the policy names in a role ARN
+    /// (`arn:aws:iam::123456789012:role/*` is every role of that account).
     ///
     /// ## Why is this bad?
     /// Passing any role (an admin role included) to a new Lambda function, EC2
@@ -52,26 +102,31 @@ impl Rule for PassroleToAny {
         if !user_policy(policy) || policy.kind() != policy_core::eval::PolicyKind::Identity {
             return;
         }
-        let Some((principal, context)) = &*PROBE else {
-            return;
-        };
         let set = PolicySet {
             identity: vec![policy.compiled.clone()],
             ..PolicySet::default()
         };
-        let request = Request {
-            principal,
-            action: "iam:PassRole",
-            resource: "arn:aws:iam::111122223333:role/rolecall-any-role",
-            resource_account: None,
-            context,
+        let ask = |(principal, context, role): &(Principal, RequestContext, String)| -> Option<_> {
+            let request = Request {
+                principal,
+                action: "iam:PassRole",
+                resource: role,
+                resource_account: None,
+                context,
+            };
+            // Most policies do not allow it: the allocation-free answer
+            // first, the explained one (which statement) only for a finding.
+            (cx.evaluator.decide(&request, &set) == Decision::Allow)
+                .then(|| cx.evaluator.evaluate(&request, &set))
         };
-        // Most policies do not allow it: the allocation-free answer first,
-        // the explained one (which statement) only for a finding.
-        if cx.evaluator.decide(&request, &set) != Decision::Allow {
+        let response = PROBE.as_ref().and_then(ask).or_else(|| {
+            named_accounts(policy)
+                .into_iter()
+                .find_map(|account| probe(account).as_ref().and_then(ask))
+        });
+        let Some(response) = response else {
             return;
-        }
-        let response = cx.evaluator.evaluate(&request, &set);
+        };
         let statement = response.deciding.first().map(|s| s.statement);
         let pointer = statement
             .and_then(|i| {
