@@ -221,3 +221,43 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
         assert!(found.is_empty(), "{resource}: {found:?}");
     }
 }
+
+/// An identity policy of `count` statements, each one string action on one
+/// string resource.
+fn many_statements(count: usize) -> Value {
+    let statements: Vec<Value> = (0..count)
+        .map(|i| {
+            serde_json::json!({
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": format!("arn:aws:s3:::orders-bucket-{i:05}/*")
+            })
+        })
+        .collect();
+    serde_json::json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+#[test]
+fn pol015_counts_a_policy_file_as_written() {
+    // Just under the largest identity quota as written, though 4 characters
+    // a statement over it with lists for the single strings.
+    let count = (0..200)
+        .rev()
+        .find(|&n| many_statements(n).to_string().chars().count() <= 10_240)
+        .unwrap_or_default();
+    let under = many_statements(count);
+    assert!(under.to_string().chars().count() + 4 * count > 10_240);
+    let found = lint("POL015", under);
+    assert!(found.is_empty(), "{found:?}");
+    // One statement more is over it, by the size as written.
+    let over = many_statements(count + 1);
+    let size = over.to_string().chars().count();
+    let found = lint("POL015", over);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains(&format!("{size} characters")),
+        "{}",
+        found[0].1
+    );
+    assert!(found[0].1.contains("10240"), "{}", found[0].1);
+}

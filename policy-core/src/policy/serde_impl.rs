@@ -73,6 +73,52 @@ impl PolicyDocument {
     }
 }
 
+impl PolicyDocument {
+    /// The number of characters IAM counts against its size quotas: the
+    /// document without white space, as written. The model keeps whether
+    /// `Action` and `Resource` were a string or a list; a principal's or a
+    /// condition key's single value (and a single statement) is counted as
+    /// a string (an object), the shorter
+    /// form, so that a policy is never reported over its quota for a list
+    /// it may not have used. The canonical text ([`PolicyDocument::canonical_chars`])
+    /// writes every list as a list.
+    pub fn written_chars(&self) -> usize {
+        // A one-element list written as a string saves its two brackets.
+        let brackets = |is_list: bool, len: usize| if !is_list && len == 1 { 2 } else { 0 };
+        let saved: usize = self
+            .statements
+            .iter()
+            .map(|statement| {
+                let action = brackets(statement.action.is_array, statement.action.values.len());
+                let resource = statement
+                    .resource
+                    .as_ref()
+                    .map_or(0, |r| brackets(r.is_array, r.values.len()));
+                let principals = match statement.principal.as_ref().map(|p| &p.principals) {
+                    Some(Principals::Entries(entries)) => {
+                        let mut per_kind: std::collections::BTreeMap<&str, usize> =
+                            std::collections::BTreeMap::new();
+                        for entry in entries {
+                            *per_kind.entry(entry.kind.key()).or_default() += 1;
+                        }
+                        per_kind.values().map(|&n| brackets(false, n)).sum()
+                    }
+                    _ => 0,
+                };
+                let conditions: usize = statement
+                    .conditions
+                    .iter()
+                    .map(|c| brackets(false, c.values.len()))
+                    .sum();
+                action + resource + principals + conditions
+            })
+            .sum();
+        // A single statement may be written as the object itself.
+        let statement = brackets(false, self.statement_count);
+        self.canonical_chars().saturating_sub(saved + statement)
+    }
+}
+
 /// Characters of a JSON object being counted: `{`, `"key":value` members
 /// separated by commas, `}`.
 #[derive(Default)]
@@ -277,6 +323,21 @@ mod tests {
         assert_eq!(canonical, expected);
         let again: PolicyDocument = serde_json::from_value(canonical.clone()).unwrap();
         assert_eq!(serde_json::to_value(&again).unwrap(), canonical);
+    }
+
+    #[test]
+    fn written_chars_counts_single_strings_as_written() {
+        for text in [
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]}}"#,
+            r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}}"#,
+        ] {
+            let document = PolicyDocument::from_value(&serde_json::from_str(text).unwrap())
+                .unwrap()
+                .document;
+            assert_eq!(document.written_chars(), text.chars().count(), "{text}");
+        }
     }
 
     #[test]

@@ -10,6 +10,10 @@ declare_rule! {
     /// with its quota: role inline policies 10,240 characters, customer
     /// managed policies 6,144, role trust policies 2,048 (the default), user
     /// inline 2,048, group inline 5,120, Lambda resource policies 20,480 bytes.
+    /// A policy file, not attached to anything yet, is held to the largest
+    /// quota of its kind (10,240 for an identity policy, 20,480 for one with
+    /// a `Principal`). The size is the document as written: a single string
+    /// counts as a string, not as the list it stands for.
     ///
     /// ## Why is this bad?
     /// AWS refuses the next change, usually in the middle of a deployment.
@@ -49,10 +53,18 @@ impl Rule for PolicyTooLarge {
             PolicyOrigin::CustomerManaged { .. } => ("managed policy", 6_144),
             PolicyOrigin::Trust { .. } => ("trust policy", 2_048),
             PolicyOrigin::FunctionPolicy { .. } => ("Lambda resource policy", 20_480),
+            // A policy file is not attached yet: only what no policy of
+            // its kind may be — over a role's inline quota (the largest an
+            // identity policy has), or a Lambda resource policy's.
+            PolicyOrigin::Standalone
+                if policy.kind() == policy_core::eval::PolicyKind::Identity =>
+            {
+                ("identity policy", 10_240)
+            }
+            PolicyOrigin::Standalone => ("resource policy", 20_480),
             _ => return,
         };
-        // The canonical form has no white space; it is what IAM counts.
-        let size = document.canonical_chars();
+        let size = document.written_chars();
         if size <= quota {
             return;
         }
