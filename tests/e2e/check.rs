@@ -263,6 +263,35 @@ fn broken_input_is_reported_and_the_rest_checked() {
 }
 
 #[test]
+fn policy_files_with_a_misspelt_statement_are_linted_and_others_named() {
+    let dir = std::env::temp_dir().join(format!("rolecall-check-skipped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("typo.json"),
+        r#"{"Version": "2012-10-17", "Statements": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("other.json"), r#"{"Items": []}"#).unwrap();
+    let output = rolecall()
+        .args(["check", "--select", "POL", "--fail-on", "never"])
+        .arg(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let text = stdout_of(&output);
+    // The misspelt policy is read as one, and its problem shown.
+    assert!(
+        text.contains("error[POL001] unknown policy element `Statements`"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `Statement`?"), "{text}");
+    // The file of no known kind is named, with why.
+    assert!(text.contains("note: 1 file(s) skipped:"), "{text}");
+    assert!(text.contains("other.json: not an AWS CLI output"), "{text}");
+}
+
+#[test]
 fn rules_command_prints_docs() {
     let output = rolecall().args(["rules", "EXR004"]).output().unwrap();
     let text = stdout_of(&output);

@@ -141,6 +141,27 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
         }
         let _ = writeln!(out);
     }
+    // Files of no kind rolecall reads are named, not silently passed over
+    // (a few: the JSON report lists them all).
+    const SKIPPED_SHOWN: usize = 10;
+    if !report.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} file(s) skipped:",
+            style.paint("1;33", "note:"),
+            report.skipped.len()
+        );
+        for (path, reason) in report.skipped.iter().take(SKIPPED_SHOWN) {
+            let _ = writeln!(out, "  {path}: {reason}");
+        }
+        if report.skipped.len() > SKIPPED_SHOWN {
+            let _ = writeln!(
+                out,
+                "  … and {} more (`--format json` lists them all)",
+                report.skipped.len() - SKIPPED_SHOWN
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "{} error(s), {} warning(s), {} info{}",

@@ -79,7 +79,17 @@ pub fn sniff(value: &Value) -> FileKind {
     if is_object("PolicyVersion") {
         return FileKind::PolicyVersion;
     }
-    if has("Statement") {
+    // A policy document — also one whose `Statement` is misspelt or
+    // missing, when it names a policy version: linted, its problems
+    // reported, rather than skipped as a file of no known kind.
+    let names_a_policy_version = object
+        .get("Version")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v == "2012-10-17" || v == "2008-10-17");
+    let statement_like = object
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("statement") || k.eq_ignore_ascii_case("statements"));
+    if has("Statement") || names_a_policy_version || statement_like {
         return FileKind::PolicyDocument;
     }
     FileKind::Unknown
