@@ -261,3 +261,78 @@ fn pol015_counts_a_policy_file_as_written() {
     );
     assert!(found[0].1.contains("10240"), "{}", found[0].1);
 }
+
+/// A policy of one statement allowing `action` on `resource`.
+fn allowing_on(action: &str, resource: &str) -> Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]
+    })
+}
+
+#[test]
+fn pol004_wildcards_do_not_make_any_resource_fit() {
+    for (action, resource) in [
+        (
+            "ec2:TerminateInstances",
+            "arn:aws:ec2:us-east-1:123456789012:volume/*",
+        ),
+        ("ec2:TerminateInstances", "arn:aws:ec2:*:*:volume/*"),
+        (
+            "ec2:StopInstances",
+            "arn:aws:ec2:*:123456789012:fake_resource_type/*",
+        ),
+        ("s3:ListBucket", "arn:aws:s3:::orders-uploads/*"),
+        ("s3:GetObject", "arn:aws:s3:::orders-uploads"),
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/by-date",
+        ),
+        (
+            "lambda:InvokeFunction",
+            "arn:aws:lambda:us-east-1:123456789012:layer:shared",
+        ),
+    ] {
+        let found = lint("POL004", allowing_on(action, resource));
+        assert_eq!(found.len(), 1, "{action} on {resource}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0/Action", "{action} on {resource}");
+    }
+}
+
+#[test]
+fn pol004_resources_of_the_actions_type_fit() {
+    for (action, resource) in [
+        ("ec2:TerminateInstances", "arn:aws:ec2:*:*:instance/*"),
+        ("ec2:TerminateInstances", "arn:aws:ec2:*"),
+        ("s3:ListBucket", "arn:aws:s3:::orders-uploads"),
+        ("s3:GetObject", "arn:aws:s3:::orders-uploads/*"),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::orders-uploads/${aws:username}/*",
+        ),
+        (
+            "dynamodb:Query",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/by-date",
+        ),
+        (
+            "logs:CreateLogStream",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/orders:*",
+        ),
+        (
+            "logs:PutLogEvents",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/orders:*",
+        ),
+        (
+            "lambda:InvokeFunction",
+            "arn:aws:lambda:*:*:function:orders:*",
+        ),
+        (
+            "iam:PassRole",
+            "arn:aws:iam::123456789012:role/service-role/*",
+        ),
+        ("xray:PutTraceSegments", "*"),
+    ] {
+        let found = lint("POL004", allowing_on(action, resource));
+        assert!(found.is_empty(), "{action} on {resource}: {found:?}");
+    }
+}

@@ -208,6 +208,7 @@ impl Catalog {
             arn_index: Default::default(),
             wildcard_patterns: Default::default(),
             service_index: Default::default(),
+            type_shapes: Default::default(),
             action_index: Default::default(),
             suggestions: Default::default(),
         };

@@ -150,6 +150,7 @@ impl Builder {
             arn_index: OnceLock::new(),
             wildcard_patterns: OnceLock::new(),
             service_index: Default::default(),
+            type_shapes: Default::default(),
             action_index: Default::default(),
             suggestions: Default::default(),
         })

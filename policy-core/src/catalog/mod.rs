@@ -31,6 +31,7 @@ mod arn_pattern;
 mod binary;
 mod decode;
 mod index;
+mod resource_fit;
 mod types;
 mod view;
 
@@ -46,6 +47,7 @@ use serde::Deserialize;
 
 use self::arn_pattern::ArnPattern;
 use self::index::NameIndex;
+use self::resource_fit::TypeShape;
 use crate::glob::{Case, Glob};
 pub use types::{AccessLevel, ConditionKeyType};
 pub use view::{ActionInfo, ActionResourceType, ConditionKey, ResourceType, ServiceInfo};
@@ -134,6 +136,9 @@ pub struct Catalog {
     /// Each resource type's ARN pattern with `${…}` read as `*`, built on
     /// first use ([`ResourceType::wildcard_pattern`]).
     wildcard_patterns: OnceLock<Vec<Box<str>>>,
+    /// Each resource type's ARN pattern compiled for
+    /// [`ResourceType::may_be_named_by`], built on first use.
+    type_shapes: OnceLock<Vec<TypeShape>>,
     /// Services by prefix and actions by `prefix:Name`, hashed; built on
     /// first use.
     service_index: OnceLock<NameIndex>,
@@ -455,6 +460,17 @@ impl Catalog {
                 .then_with(|| a.name().cmp(b.name()))
         });
         found.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The resource types' ARN patterns compiled for
+    /// [`ResourceType::may_be_named_by`].
+    fn type_shapes(&self) -> &[TypeShape] {
+        self.type_shapes.get_or_init(|| {
+            self.resource_types
+                .iter()
+                .map(|r| TypeShape::new(self.str(r.arn_pattern)))
+                .collect()
+        })
     }
 
     /// The compiled ARN patterns, built on first use.

@@ -234,6 +234,22 @@ impl<'a> ResourceType<'a> {
             .map_or("", |p| &**p)
     }
 
+    /// Whether a policy's resource pattern can name a resource of this
+    /// type: some ARN of the type that the pattern matches (`*` any run,
+    /// `?` one character; read policy variables as `*` first, e.g. with
+    /// [`super::placeholders_as_wildcards`]). The type's placeholders are
+    /// bounded as real ARNs are (no `:` in a region or an identifier, no
+    /// `/` in a bucket or table name; see the `resource_fit` module), so
+    /// `arn:aws:ec2:*:*:volume/*` names no instance and
+    /// `arn:aws:s3:::orders/*` no bucket.
+    pub fn may_be_named_by(&self, resource: &str) -> bool {
+        self.catalog
+            .type_shapes()
+            .get(self.data.index as usize)
+            .and_then(|shape| shape.may_be_named_by(resource))
+            .unwrap_or_else(|| crate::glob::patterns_overlap(resource, self.wildcard_pattern()))
+    }
+
     /// The service that lists the type (its ARN may name another service).
     pub fn service(&self) -> ServiceInfo<'a> {
         ServiceInfo::new(self.catalog, self.catalog.service_data(self.data.service))

@@ -1,10 +1,9 @@
 use policy_core::catalog::{catalog, placeholders_as_wildcards};
 use policy_core::declare_rule;
-use policy_core::glob::patterns_overlap;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 
-use super::{subject, user_document};
+use super::{catalog_label, subject, user_document};
 
 declare_rule! {
     /// ## What it does
@@ -12,7 +11,12 @@ declare_rule! {
     /// catalog), checks whether any of the statement's resources can be a
     /// resource that action takes, by the catalog's ARN patterns. Reports an
     /// action pattern only when no listed resource fits any action it
-    /// expands to; `NotResource` lists are not judged.
+    /// expands to; `NotResource` lists are not judged. A resource's `*`
+    /// may span colons, as in IAM; the catalog's placeholders are read as
+    /// real ARNs fill them (no `:` in a region, account or identifier, no
+    /// `/` in a bucket, table, queue, topic, stream or function name), so
+    /// `arn:aws:ec2:*:*:volume/*` is no instance and
+    /// `arn:aws:s3:::orders/*` no bucket.
     ///
     /// ## Why is this bad?
     /// The statement never applies to that action: the grant you meant is
@@ -85,9 +89,7 @@ impl Rule for ResourceTypeMismatch {
                             return false;
                         }
                         checked.push(t);
-                        resources
-                            .iter()
-                            .any(|r| patterns_overlap(r, t.wildcard_pattern()))
+                        resources.iter().any(|r| t.may_be_named_by(r))
                     });
                 if fits {
                     continue;
@@ -102,10 +104,18 @@ impl Rule for ResourceTypeMismatch {
                     })
                     .take(3)
                     .collect();
+                // The catalog is the judge: say which, as it can lag AWS.
                 let help = if wanted.is_empty() {
-                    format!("`{pattern}` takes only `\"Resource\": \"*\"`")
+                    format!(
+                        "`{pattern}` takes only `\"Resource\": \"*\"` (per {})",
+                        catalog_label(catalog)
+                    )
                 } else {
-                    format!("`{pattern}` takes resources like {}", wanted.join(", "))
+                    format!(
+                        "`{pattern}` takes resources like {} (per {})",
+                        wanted.join(", "),
+                        catalog_label(catalog)
+                    )
                 };
                 out.report(
                     subject(cx, policy),

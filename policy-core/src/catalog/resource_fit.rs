@@ -1,0 +1,257 @@
+//! Whether a policy's resource pattern can name a resource of a type: some
+//! ARN of the type (`arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}`)
+//! that the pattern (`arn:aws:ec2:*:*:volume/*`) matches.
+//!
+//! The policy side is read as IAM reads it: `*` any run of characters,
+//! colons included (a `*` that ends an ARN segment expands across colons),
+//! `?` one character. The type side is read as real ARNs are made: a
+//! placeholder stands for text that never holds a `:` when it fills one
+//! of the first five segments (partition, service, region, account), when
+//! more of the ARN follows it, or when it names an identifier (`…Id`,
+//! `…ID`, `…Uuid`); and never a `/` when it is a name AWS's naming rules
+//! keep to one path element (bucket, table, index, queue, topic, stream,
+//! function). Any other placeholder ending the pattern — an object key, a
+//! log group, a role with its path — may hold anything. Without these
+//! bounds a placeholder could swallow the rest of the pattern, and every
+//! resource of a service would fit every action of it.
+
+/// A byte a placeholder may not stand for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bounds {
+    colon: bool,
+    slash: bool,
+}
+
+/// One element of a type's ARN pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    Byte(u8),
+    /// A placeholder (read as any run, zero included: never narrower than
+    /// the real one-or-more) or the pattern's own `*` (no bounds).
+    Run(Bounds),
+}
+
+/// A resource type's ARN pattern, compiled for [`TypeShape::may_be_named_by`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct TypeShape {
+    pieces: Box<[Piece]>,
+}
+
+/// Names whose values AWS keeps to one path element (no `/`).
+const ONE_ELEMENT_NAMES: &[&str] = &[
+    "BucketName",
+    "TableName",
+    "IndexName",
+    "QueueName",
+    "TopicName",
+    "StreamName",
+    "FunctionName",
+];
+
+/// Whether a placeholder name is an identifier's (no `:` in its values).
+fn names_an_identifier(name: &str) -> bool {
+    ["Id", "ID", "Uuid", "UUID"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+impl TypeShape {
+    /// Compiles a resource type's ARN pattern.
+    pub(super) fn new(pattern: &str) -> TypeShape {
+        let mut pieces = Vec::with_capacity(pattern.len());
+        let mut colons = 0;
+        let mut rest = pattern;
+        while let Some(&byte) = rest.as_bytes().first() {
+            let placeholder = rest
+                .strip_prefix("${")
+                .and_then(|inner| Some(&inner[..inner.find('}')?]));
+            if let Some(name) = placeholder {
+                rest = &rest[name.len() + 3..];
+                let last = rest.is_empty();
+                pieces.push(Piece::Run(Bounds {
+                    colon: colons < 5 || !last || names_an_identifier(name),
+                    slash: ONE_ELEMENT_NAMES.contains(&name),
+                }));
+                continue;
+            }
+            if byte == b':' {
+                colons += 1;
+            }
+            pieces.push(if byte == b'*' {
+                Piece::Run(Bounds {
+                    colon: false,
+                    slash: false,
+                })
+            } else {
+                Piece::Byte(byte)
+            });
+            rest = &rest[1..];
+        }
+        TypeShape {
+            pieces: pieces.into_boxed_slice(),
+        }
+    }
+
+    /// Whether some ARN of the type matches the policy pattern
+    /// `resource` (`*` any run, `?` one character; policy variables
+    /// already read as `*`). `None` when the pattern is too long to decide
+    /// this way (over 127 bytes).
+    ///
+    /// The set of pattern positions reachable after each piece of the
+    /// type is kept as the bits of a `u128` (bit `j`: the first `j` bytes
+    /// of the pattern are matched).
+    pub(super) fn may_be_named_by(&self, resource: &str) -> Option<bool> {
+        let pattern = resource.as_bytes();
+        if pattern.len() > 127 {
+            return None;
+        }
+        // Where each byte value is in the pattern, in one pass.
+        let mut at = [0u128; 256];
+        for (j, &b) in pattern.iter().enumerate() {
+            at[usize::from(b)] |= 1 << j;
+        }
+        let stars = at[usize::from(b'*')];
+        let any_one = at[usize::from(b'?')];
+        let every = if pattern.is_empty() {
+            0
+        } else {
+            u128::MAX >> (128 - pattern.len())
+        };
+        let literals = every & !stars & !any_one;
+        // A pattern star may match nothing: from `j` on to `j + 1`.
+        let skip_stars = |mut set: u128| loop {
+            let next = set | (set & stars) << 1;
+            if next == set {
+                return set;
+            }
+            set = next;
+        };
+        let mut set = skip_stars(1);
+        for piece in self.pieces.iter() {
+            set = match *piece {
+                Piece::Byte(byte) => {
+                    // A literal or `?` of the pattern takes the byte; a
+                    // pattern star takes it and stays.
+                    let takes = at[usize::from(byte)] | any_one;
+                    ((set & takes) << 1) | (set & stars)
+                }
+                Piece::Run(bounds) => {
+                    // The run takes any number of pattern bytes it accepts
+                    // (a `?` stands for one it accepts; a star for none).
+                    let mut refused = 0;
+                    if bounds.colon {
+                        refused |= at[usize::from(b':')];
+                    }
+                    if bounds.slash {
+                        refused |= at[usize::from(b'/')];
+                    }
+                    let passable = (literals & !refused) | any_one | stars;
+                    let mut reached = set;
+                    loop {
+                        let next = reached | (reached & passable) << 1;
+                        if next == reached {
+                            break reached;
+                        }
+                        reached = next;
+                    }
+                }
+            };
+            set = skip_stars(set);
+            if set == 0 {
+                return Some(false);
+            }
+        }
+        Some(set >> pattern.len() & 1 == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fits(arn_pattern: &str, resource: &str) -> bool {
+        TypeShape::new(arn_pattern)
+            .may_be_named_by(resource)
+            .expect("short enough")
+    }
+
+    const INSTANCE: &str = "arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}";
+    const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
+    const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+    const LOG_GROUP: &str = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+    const FUNCTION: &str = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+    const TABLE: &str = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+    const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+
+    #[test]
+    fn resources_of_the_type_fit() {
+        for (arn_pattern, resource) in [
+            (
+                INSTANCE,
+                "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc",
+            ),
+            (INSTANCE, "arn:aws:ec2:*:*:instance/*"),
+            (INSTANCE, "arn:aws:ec2:*"),
+            (INSTANCE, "arn:aws:*:*:*:*"),
+            (INSTANCE, "arn:aws:ec2:us-east-?:*:instance/i-*"),
+            (BUCKET, "arn:aws:s3:::orders"),
+            (BUCKET, "arn:aws:s3:::orders*"),
+            (OBJECT, "arn:aws:s3:::orders/*"),
+            (OBJECT, "arn:aws:s3:::orders/a/b:c.txt"),
+            (LOG_GROUP, "arn:aws:logs:*:*:log-group:/aws/lambda/x:*"),
+            (
+                LOG_GROUP,
+                "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/*",
+            ),
+            (LOG_GROUP, "arn:aws:logs:*:log-group:/aws/lambda/x"),
+            (
+                FUNCTION,
+                "arn:aws:lambda:us-east-1:123456789012:function:orders",
+            ),
+            (FUNCTION, "arn:aws:lambda:*:*:function:orders:*"),
+            (FUNCTION, "arn:aws:lambda:*:*:function:orders:prod"),
+            (TABLE, "arn:aws:dynamodb:*:*:table/orders"),
+            (ROLE, "arn:aws:iam::123456789012:role/service-role/*"),
+            (ROLE, "arn:aws:iam::*:role/*"),
+        ] {
+            assert!(
+                fits(arn_pattern, resource),
+                "{resource} should fit {arn_pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn resources_of_other_types_do_not() {
+        for (arn_pattern, resource) in [
+            (INSTANCE, "arn:aws:ec2:us-east-1:123456789012:volume/*"),
+            (INSTANCE, "arn:aws:ec2:*:*:volume/*"),
+            (INSTANCE, "arn:aws:ec2:*:123456789012:fake_resource_type/*"),
+            (INSTANCE, "arn:aws:s3:::orders"),
+            (BUCKET, "arn:aws:s3:::orders/*"),
+            (BUCKET, "arn:aws:s3:::orders/reports"),
+            (OBJECT, "arn:aws:s3:::orders"),
+            (
+                FUNCTION,
+                "arn:aws:lambda:us-east-1:123456789012:layer:shared",
+            ),
+            (
+                TABLE,
+                "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/by-date",
+            ),
+            (TABLE, "arn:aws:dynamodb:*:*:table/orders/stream/*"),
+            (ROLE, "arn:aws:iam::123456789012:user/alice"),
+        ] {
+            assert!(
+                !fits(arn_pattern, resource),
+                "{resource} should not fit {arn_pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_patterns_are_left_undecided() {
+        let long = format!("arn:aws:s3:::{}", "a".repeat(200));
+        assert_eq!(TypeShape::new(BUCKET).may_be_named_by(&long), None);
+    }
+}
