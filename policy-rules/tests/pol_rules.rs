@@ -207,6 +207,10 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
         assert_eq!(found.len(), 1, "{resource}: {found:?}");
         assert_eq!(found[0].0, "/Statement/0", "{resource}");
     }
+    // A condition that lets any service through restricts nothing.
+    let any_service = serde_json::json!({"StringLike": {"iam:PassedToService": "*"}});
+    let found = lint("POL011", passing("*", Some(any_service)));
+    assert_eq!(found.len(), 1, "{found:?}");
     for (resource, condition) in [
         ("arn:aws:iam::123456789012:role/lambda-orders", None),
         ("arn:aws:iam::123456789012:role/service-role/*", None),
@@ -331,8 +335,22 @@ fn pol004_resources_of_the_actions_type_fit() {
             "arn:aws:iam::123456789012:role/service-role/*",
         ),
         ("xray:PutTraceSegments", "*"),
+        // No ARN at all: POL003 reports it, not this rule.
+        ("s3:GetObject", "s3"),
+        ("s3:GetObject", ""),
     ] {
         let found = lint("POL004", allowing_on(action, resource));
         assert!(found.is_empty(), "{action} on {resource}: {found:?}");
     }
+}
+
+#[test]
+fn pol013_leaves_every_action_to_pol012_however_written() {
+    for action in ["*", "*:*", "**"] {
+        let found = lint("POL013", allowing(action));
+        assert!(found.is_empty(), "{action}: {found:?}");
+    }
+    let found = lint("POL013", allowing("s3:*"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/0/Resource");
 }

@@ -56,6 +56,18 @@ impl PolicyKind {
             PolicyKind::Rcp => "rcp",
         }
     }
+
+    /// [`PolicyKind::name`] with its article, for messages: `an identity`.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "an identity",
+            PolicyKind::Resource => "a resource",
+            PolicyKind::Boundary => "a boundary",
+            PolicyKind::Session => "a session",
+            PolicyKind::Scp => "an scp",
+            PolicyKind::Rcp => "an rcp",
+        }
+    }
 }
 
 impl fmt::Display for PolicyKind {
@@ -298,11 +310,11 @@ fn compile_statement(
             diagnostics.push(
                 Diagnostic::error(
                     element.pointer.clone(),
-                    format!("`{name}` is not allowed in a {} policy", kind.name()),
+                    format!("`{name}` is not allowed in {} policy", kind.with_article()),
                 )
                 .with_help(format!(
-                    "remove `{name}`: a {} policy applies to the identity it is attached to",
-                    kind.name()
+                    "remove `{name}`: {} policy applies to the identity it is attached to",
+                    kind.with_article()
                 )),
             );
             None
@@ -314,8 +326,8 @@ fn compile_statement(
             Diagnostic::error(
                 statement.pointer.clone(),
                 format!(
-                    "a statement of a {} policy needs `Resource` or `NotResource`",
-                    kind.name()
+                    "a statement of {} policy needs `Resource` or `NotResource`",
+                    kind.with_article()
                 ),
             )
             .with_help("add `\"Resource\": \"*\"` or the ARNs it is about"),

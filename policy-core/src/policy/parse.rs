@@ -627,6 +627,8 @@ fn unknown_element(pointer: &str, key: &str, known: &[&str], what: &str) -> Diag
 fn show(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{s}`"),
+        Value::Number(n) => format!("`{n}`"),
+        Value::Bool(b) => format!("`{b}`"),
         other => kind_of(other).to_owned(),
     }
 }

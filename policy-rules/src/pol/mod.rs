@@ -63,3 +63,17 @@ pub(crate) fn catalog_label(catalog: &policy_core::catalog::Catalog) -> String {
     let date = source.date.split('T').next().unwrap_or(&source.date);
     format!("{} {}, {date}", source.name, source.version)
 }
+
+/// Whether a text is one or more `*` and nothing else.
+pub(crate) fn only_stars(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b == b'*')
+}
+
+/// Whether an action pattern is every action, however written (`*`, `**`,
+/// `*:*`).
+pub(crate) fn names_every_action(pattern: &str) -> bool {
+    only_stars(pattern)
+        || pattern
+            .split_once(':')
+            .is_some_and(|(service, name)| only_stars(service) && only_stars(name))
+}

@@ -21,6 +21,13 @@ fn probe(account: &str) -> Option<(Principal, RequestContext, String)> {
         "aws:PrincipalAccount",
         ContextValue::Single(account.to_owned()),
     );
+    // Passing a role always names the service it goes to: one no
+    // condition names, so that only a condition that lets any service
+    // through (`StringLike "*"`) still allows it.
+    context.insert(
+        "iam:PassedToService",
+        ContextValue::Single("rolecall-probe.amazonaws.com".to_owned()),
+    );
     let role = format!("arn:aws:iam::{account}:role/rolecall-any-role");
     Some((principal, context, role))
 }
@@ -69,9 +76,10 @@ fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
 declare_rule! {
     /// ## What it does
     /// Asks the evaluator whether the policy allows `iam:PassRole` on an
-    /// arbitrary role of the account with no `iam:PassedToService` in the
-    /// request — so `Resource: "*"`, `role/*` and `NotAction` forms all count,
-    /// and a `iam:PassedToService` condition keeps the rule quiet. The
+    /// arbitrary role of the account, to a service no condition names — so
+    /// `Resource: "*"`, `role/*` and `NotAction` forms all count, a
+    /// `iam:PassedToService` condition naming services keeps the rule quiet,
+    /// and one that lets any service through (`StringLike "*"`) does not. The
     /// account is any, or one the policy names in a role ARN
     /// (`arn:aws:iam::123456789012:role/*` is every role of that account).
     ///

@@ -4,7 +4,7 @@ use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 use policy_core::policy::Effect;
 
-use super::{subject, user_document};
+use super::{names_every_action, subject, user_document};
 
 declare_rule! {
     /// ## What it does
@@ -60,7 +60,8 @@ impl Rule for ResourceStar {
                 .action
                 .values
                 .iter()
-                .filter(|pattern| pattern.as_str() != "*")
+                // Every action is POL012's business (`*`, `*:*`).
+                .filter(|pattern| !names_every_action(pattern))
                 .filter(|pattern| {
                     catalog
                         .expand(pattern)

@@ -55,12 +55,18 @@ impl Rule for ResourceTypeMismatch {
             if statement.action.negated || resources.values.iter().any(|r| r == "*") {
                 continue;
             }
-            // Placeholders (`${aws:username}`) read as wildcards, once per statement.
+            // Placeholders (`${aws:username}`) read as wildcards, once per
+            // statement. A resource that is no ARN is POL003's business: a
+            // statement of only such resources is not judged here.
             let resources: Vec<std::borrow::Cow<'_, str>> = resources
                 .values
                 .iter()
+                .filter(|r| r.starts_with("arn:"))
                 .map(|r| placeholders_as_wildcards(r))
                 .collect();
+            if resources.is_empty() {
+                continue;
+            }
             for (i, pattern) in statement.action.values.iter().enumerate() {
                 // A literal name (most of them) is one look-up, no list.
                 let (single, expanded);

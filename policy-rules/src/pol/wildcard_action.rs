@@ -3,7 +3,7 @@ use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 use policy_core::policy::Effect;
 
-use super::{subject, user_document};
+use super::{names_every_action, only_stars, subject, user_document};
 
 declare_rule! {
     /// ## What it does
@@ -44,12 +44,11 @@ impl Rule for WildcardAction {
             .filter(|s| s.effect == Effect::Allow && !s.action.negated)
         {
             for (i, action) in statement.action.values.iter().enumerate() {
-                // `*` (or `**`, `*:*`: every action all the same), or
-                // every action of one service (`s3:*`, `s3:**`).
-                let stars = |text: &str| !text.is_empty() && text.bytes().all(|b| b == b'*');
-                let whole = stars(action)
+                // Every action (`*`, `*:*`), or every action of one service
+                // (`s3:*`, `s3:**`).
+                let whole = names_every_action(action)
                     || action.split_once(':').is_some_and(|(service, name)| {
-                        stars(name) && (stars(service) || !service.contains(['*', '?']))
+                        only_stars(name) && !service.contains(['*', '?'])
                     });
                 if whole {
                     out.report(
