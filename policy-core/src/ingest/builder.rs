@@ -341,7 +341,14 @@ impl<'m> Builder<'m> {
                     Written::Tree(_) => self.digests.get(pointer).copied(),
                     Written::Text(_, digest) => Some(*digest),
                 };
-                let slot = self.slot(value, text, known, kind);
+                // A policy file is its own document: files of a folder of
+                // policies are rarely equal, so it is compiled without
+                // hashing its text to look for a twin.
+                let slot = if matches!(origin, PolicyOrigin::Standalone) && file.is_some() {
+                    self.unshared_slot(value, kind)
+                } else {
+                    self.slot(value, text, known, kind)
+                };
                 self.waiting.push((id, slot));
                 // Filled in by `compile_all`.
                 (None, placeholder(kind), encoding)
@@ -402,6 +409,16 @@ impl<'m> Builder<'m> {
             self.to_compile.push((kind, owned));
         }
         slot
+    }
+
+    /// A slot of its own for a document (no look for an equal one).
+    fn unshared_slot(&mut self, written: Written<'_>, kind: PolicyKind) -> usize {
+        let owned = match written {
+            Written::Tree(value) => Written::Tree(std::borrow::Cow::Owned(value.into_owned())),
+            Written::Text(raw, digest) => Written::Text(raw, digest),
+        };
+        self.to_compile.push((kind, owned));
+        self.to_compile.len() - 1
     }
 
     /// Compiles every distinct document once, in parallel, and gives each
@@ -551,14 +568,11 @@ impl<'m> Builder<'m> {
             Some(single @ Value::Object(_)) if names_principals(single) => PolicyKind::Resource,
             _ => PolicyKind::Identity,
         };
-        // The file's text is the document's: hashing it is cheaper than
-        // hashing the canonical form.
-        let text = self.account.sources.get(file).and_then(|s| s.text.clone());
         let id = self.add_keyed_policy(
             Some(file),
             "",
             Ok((Written::Tree(document), DocumentEncoding::Object)),
-            text.as_deref(),
+            None,
             kind,
             PolicyOrigin::Standalone,
         );
