@@ -106,12 +106,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let timings = std::env::var_os("ROLECALL_REPORT_TIMINGS").is_some();
     let started = std::time::Instant::now();
-    // The action catalog takes a few milliseconds to decode: do it on the
-    // side while the dump is read, not in the first rule that needs it
-    // while the other workers wait. (The managed policies are needed by
+    // The action catalog and its look-up tables take a few milliseconds
+    // to build: do it on the side while the dump is read, not in the first
+    // rule that needs them while the other workers wait. (The managed policies are needed by
     // the reading itself, as soon as a role names one.)
     rayon::spawn(|| {
-        let _ = policy_core::catalog::catalog();
+        if let Ok(catalog) = policy_core::catalog::catalog() {
+            catalog.prepare();
+        }
     });
     let account = account_input::load(&args.paths);
     let read = started.elapsed();

@@ -462,6 +462,15 @@ impl Catalog {
         found.into_iter().map(|(_, r)| r).collect()
     }
 
+    /// Builds the name indexes that are otherwise built on first use (every
+    /// rule that reads the catalog needs them), e.g. on a spare thread while
+    /// input is read: built in the middle of the rules, they would hold up
+    /// every worker. The tables only some rules need stay lazy.
+    pub fn prepare(&self) {
+        let _ = self.service("lambda");
+        let _ = self.action("lambda:InvokeFunction");
+    }
+
     /// The resource types' ARN patterns compiled for
     /// [`ResourceType::may_be_named_by`].
     fn type_shapes(&self) -> &[TypeShape] {
