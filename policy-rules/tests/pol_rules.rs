@@ -354,3 +354,21 @@ fn pol013_leaves_every_action_to_pol012_however_written() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "/Statement/0/Resource");
 }
+
+#[test]
+fn pol013_leaves_resource_policies_alone() {
+    // A KMS key policy: `*` is the key it is attached to.
+    let key_policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/orders"},
+            "Action": ["kms:Decrypt", "kms:Encrypt"],
+            "Resource": "*"
+        }]
+    });
+    let found = lint("POL013", key_policy);
+    assert!(found.is_empty(), "{found:?}");
+    let found = lint("POL013", allowing_on("kms:Decrypt", "*"));
+    assert_eq!(found.len(), 1, "{found:?}");
+}

@@ -12,7 +12,9 @@ declare_rule! {
     /// be scoped to resources. Actions that only accept `*` (per the action
     /// catalog, e.g. `xray:PutTraceSegments`, `ec2:DescribeNetworkInterfaces`)
     /// are exempt, and so are statements narrowed by a `Condition`. ARNs
-    /// that end in `:*` (log groups) are not `*`.
+    /// that end in `:*` (log groups) are not `*`. Only identity policies
+    /// are judged: in a resource-based policy (a KMS key policy, a queue
+    /// policy) `*` is the resource the policy is attached to.
     ///
     /// ## Why is this bad?
     /// The grant covers every resource of the account — every table, bucket
@@ -38,6 +40,9 @@ impl Rule for ResourceStar {
     }
 
     fn check_policy(&self, cx: &Context<'_>, policy: &PolicyRecord, out: &mut Findings) {
+        if policy.kind() != policy_core::eval::PolicyKind::Identity {
+            return;
+        }
         let Some(document) = user_document(policy) else {
             return;
         };
