@@ -372,3 +372,30 @@ fn pol013_leaves_resource_policies_alone() {
     let found = lint("POL013", allowing_on("kms:Decrypt", "*"));
     assert_eq!(found.len(), 1, "{found:?}");
 }
+
+#[test]
+fn pol001_sids_of_identity_policies_are_letters_and_digits() {
+    let with_sid = |sid: &str| {
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": sid, "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]
+        })
+    };
+    for sid in ["Read Orders", "read-orders", "read_orders", "Read.1"] {
+        let found = lint("POL001", with_sid(sid));
+        assert_eq!(found.len(), 1, "{sid}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0/Sid", "{sid}");
+    }
+    for sid in ["ReadOrders", "S0", ""] {
+        let found = lint("POL001", with_sid(sid));
+        assert!(found.is_empty(), "{sid}: {found:?}");
+    }
+    // A resource policy's statement ids follow the service's rules.
+    let resource_policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "allow-s3-invoke", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                       "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:us-east-1:111122223333:function:orders"}]
+    });
+    let found = lint("POL001", resource_policy);
+    assert!(found.is_empty(), "{found:?}");
+}

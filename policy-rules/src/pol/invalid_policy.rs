@@ -9,7 +9,8 @@ declare_rule! {
     /// Reports what makes a policy invalid: a missing `Effect`, `Action` or
     /// `Resource`, an `Effect` other than `Allow`/`Deny`, both `Action` and
     /// `NotAction`, a `Principal` in an identity policy, an unknown element,
-    /// a value of the wrong type. The location says where.
+    /// a value of the wrong type, a `Sid` of an identity policy with other
+    /// characters than ASCII letters and digits. The location says where.
     ///
     /// ## Why is this bad?
     /// AWS rejects such a policy when it is saved; rolecall evaluates the
@@ -49,6 +50,26 @@ impl Rule for InvalidPolicy {
             if let Some(help) = &d.help {
                 finding.help(help.clone());
             }
+        }
+        // IAM accepts only ASCII letters and digits in the `Sid` of an
+        // identity policy (resource policies of other services allow more).
+        if policy.kind() != policy_core::eval::PolicyKind::Identity {
+            return;
+        }
+        let Some(document) = policy.document.as_deref() else {
+            return;
+        };
+        for statement in &document.statements {
+            let Some(sid) = &statement.sid else { continue };
+            if sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                continue;
+            }
+            out.report(
+                subject(cx, policy),
+                format!("`Sid` `{sid}` has characters IAM refuses in an identity policy"),
+            )
+            .at(cx.policy_location(policy.id, &format!("{}/Sid", statement.pointer)))
+            .help("use only ASCII letters and digits (`ReadOrders`)");
         }
     }
 }
