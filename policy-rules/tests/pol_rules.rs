@@ -399,3 +399,22 @@ fn pol001_sids_of_identity_policies_are_letters_and_digits() {
     let found = lint("POL001", resource_policy);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn pol003_partitions_are_aws_ones() {
+    for resource in ["arn:foo:s3:::orders/*", "arn:AWS:s3:::orders/*"] {
+        let found = lint("POL003", allowing_on("s3:GetObject", resource));
+        assert_eq!(found.len(), 1, "{resource}: {found:?}");
+        assert!(found[0].1.contains("partition"), "{}", found[0].1);
+    }
+    for resource in [
+        "arn:aws:s3:::orders/*",
+        "arn:aws-cn:s3:::orders/*",
+        "arn:aws-us-gov:s3:::orders/*",
+        "arn:*:s3:::orders/*",
+        "arn:${aws:Partition}:s3:::orders/*",
+    ] {
+        let found = lint("POL003", allowing_on("s3:GetObject", resource));
+        assert!(found.is_empty(), "{resource}: {found:?}");
+    }
+}

@@ -43,6 +43,15 @@ fn problem(text: &str) -> Option<&'static str> {
             Some("has an empty partition or service")
         }
         Some(parts) if parts[5].is_empty() => Some("has an empty resource part"),
+        // Every AWS partition is `aws` or `aws-…` (`aws-cn`, `aws-us-gov`,
+        // `aws-iso-b`); a literal other one names nothing.
+        Some(parts)
+            if !parts[1].contains(['*', '?', '$'])
+                && parts[1] != "aws"
+                && !parts[1].starts_with("aws-") =>
+        {
+            Some("names a partition AWS does not have (`aws`, `aws-cn`, `aws-us-gov`, …)")
+        }
         Some(_) => None,
     }
 }
