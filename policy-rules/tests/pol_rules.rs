@@ -83,6 +83,14 @@ fn pol006_arn_operators_on_values_that_are_no_arns_fire() {
     );
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].1.contains("`aws:SourceAccount`"), "{}", found[0].1);
+    // A variable that is no ARN's.
+    let found = lint(
+        "POL006",
+        with_condition(
+            serde_json::json!({"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "${aws:username}"}}),
+        ),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
     // One value that is no ARN is enough.
     let found = lint(
         "POL006",
@@ -214,6 +222,9 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
     for (resource, condition) in [
         ("arn:aws:iam::123456789012:role/lambda-orders", None),
         ("arn:aws:iam::123456789012:role/service-role/*", None),
+        // Patterns that happen to match one probe name, not every role.
+        ("arn:aws:iam::123456789012:role/*-role", None),
+        ("arn:aws:iam::123456789012:role/r*", None),
         (
             "arn:aws:iam::123456789012:role/*",
             Some(

@@ -272,6 +272,8 @@ fn policy_files_with_a_misspelt_statement_are_linted_and_others_named() {
     )
     .unwrap();
     std::fs::write(dir.join("other.json"), r#"{"Items": []}"#).unwrap();
+    // `statements` that are no policy statements: not a policy.
+    std::fs::write(dir.join("sql.json"), r#"{"statements": ["SELECT 1"]}"#).unwrap();
     let output = rolecall()
         .args(["check", "--select", "POL", "--fail-on", "never"])
         .arg(&dir)
@@ -287,8 +289,9 @@ fn policy_files_with_a_misspelt_statement_are_linted_and_others_named() {
     );
     assert!(text.contains("did you mean `Statement`?"), "{text}");
     // The file of no known kind is named, with why.
-    assert!(text.contains("note: 1 file(s) skipped:"), "{text}");
+    assert!(text.contains("note: 2 file(s) skipped:"), "{text}");
     assert!(text.contains("other.json: not an AWS CLI output"), "{text}");
+    assert!(text.contains("sql.json: not an AWS CLI output"), "{text}");
 }
 
 #[test]

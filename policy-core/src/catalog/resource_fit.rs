@@ -9,8 +9,8 @@
 //! of the first five segments (partition, service, region, account), when
 //! more of the ARN follows it, or when it names an identifier (`…Id`,
 //! `…ID`, `…Uuid`); and never a `/` when it is a name AWS's naming rules
-//! keep to one path element (bucket, table, index, queue, topic, stream,
-//! function). Any other placeholder ending the pattern — an object key, a
+//! keep to one path element (an S3 bucket, a DynamoDB table or index, an
+//! SQS queue, an SNS topic, a Kinesis stream, a Lambda function). Any other placeholder ending the pattern — an object key, a
 //! log group, a role with its path — may hold anything. Without these
 //! bounds a placeholder could swallow the rest of the pattern, and every
 //! resource of a service would fit every action of it.
@@ -37,15 +37,18 @@ pub(super) struct TypeShape {
     pieces: Box<[Piece]>,
 }
 
-/// Names whose values AWS keeps to one path element (no `/`).
-const ONE_ELEMENT_NAMES: &[&str] = &[
-    "BucketName",
-    "TableName",
-    "IndexName",
-    "QueueName",
-    "TopicName",
-    "StreamName",
-    "FunctionName",
+/// Placeholders whose values AWS's naming rules keep to one path element
+/// (no `/`), by service: an S3 bucket, a DynamoDB table or index, an SQS
+/// queue, an SNS topic (an IoT topic is a path), a Kinesis stream, a Lambda
+/// function.
+const ONE_ELEMENT_NAMES: &[(&str, &str)] = &[
+    ("s3", "BucketName"),
+    ("dynamodb", "TableName"),
+    ("dynamodb", "IndexName"),
+    ("sqs", "QueueName"),
+    ("sns", "TopicName"),
+    ("kinesis", "StreamName"),
+    ("lambda", "FunctionName"),
 ];
 
 /// Whether a placeholder name is an identifier's (no `:` in its values).
@@ -58,10 +61,11 @@ fn names_an_identifier(name: &str) -> bool {
 impl TypeShape {
     /// Compiles a resource type's ARN pattern.
     pub(super) fn new(pattern: &str) -> TypeShape {
+        let service = pattern.split(':').nth(2).unwrap_or_default();
         let mut pieces = Vec::with_capacity(pattern.len());
         let mut colons = 0;
         let mut rest = pattern;
-        while let Some(&byte) = rest.as_bytes().first() {
+        while let Some(c) = rest.chars().next() {
             let placeholder = rest
                 .strip_prefix("${")
                 .and_then(|inner| Some(&inner[..inner.find('}')?]));
@@ -70,22 +74,24 @@ impl TypeShape {
                 let last = rest.is_empty();
                 pieces.push(Piece::Run(Bounds {
                     colon: colons < 5 || !last || names_an_identifier(name),
-                    slash: ONE_ELEMENT_NAMES.contains(&name),
+                    slash: ONE_ELEMENT_NAMES.contains(&(service, name)),
                 }));
                 continue;
             }
-            if byte == b':' {
+            if c == ':' {
                 colons += 1;
             }
-            pieces.push(if byte == b'*' {
-                Piece::Run(Bounds {
+            if c == '*' {
+                pieces.push(Piece::Run(Bounds {
                     colon: false,
                     slash: false,
-                })
+                }));
             } else {
-                Piece::Byte(byte)
-            });
-            rest = &rest[1..];
+                // Compared byte by byte, as the policy pattern is.
+                let mut buffer = [0; 4];
+                pieces.extend(c.encode_utf8(&mut buffer).bytes().map(Piece::Byte));
+            }
+            rest = &rest[c.len_utf8()..];
         }
         TypeShape {
             pieces: pieces.into_boxed_slice(),
@@ -182,6 +188,7 @@ mod tests {
     const FUNCTION: &str = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
     const TABLE: &str = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
     const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+    const IOT_TOPIC: &str = "arn:${Partition}:iot:${Region}:${Account}:topic/${TopicName}";
 
     #[test]
     fn resources_of_the_type_fit() {
@@ -213,6 +220,11 @@ mod tests {
             (TABLE, "arn:aws:dynamodb:*:*:table/orders"),
             (ROLE, "arn:aws:iam::123456789012:role/service-role/*"),
             (ROLE, "arn:aws:iam::*:role/*"),
+            (
+                IOT_TOPIC,
+                "arn:aws:iot:us-east-1:123456789012:topic/sensors/temp",
+            ),
+            (IOT_TOPIC, "arn:aws:iot:*:*:topic/sensors/*"),
         ] {
             assert!(
                 fits(arn_pattern, resource),

@@ -241,7 +241,9 @@ impl<'a> ResourceType<'a> {
     /// bounded as real ARNs are (no `:` in a region or an identifier, no
     /// `/` in a bucket or table name; see the `resource_fit` module), so
     /// `arn:aws:ec2:*:*:volume/*` names no instance and
-    /// `arn:aws:s3:::orders/*` no bucket.
+    /// `arn:aws:s3:::orders/*` no bucket. A pattern over 127 bytes is
+    /// compared with unbounded placeholders (it may then fit when it does
+    /// not).
     pub fn may_be_named_by(&self, resource: &str) -> bool {
         self.catalog
             .type_shapes()

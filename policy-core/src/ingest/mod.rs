@@ -80,16 +80,21 @@ pub fn sniff(value: &Value) -> FileKind {
         return FileKind::PolicyVersion;
     }
     // A policy document — also one whose `Statement` is misspelt or
-    // missing, when it names a policy version: linted, its problems
-    // reported, rather than skipped as a file of no known kind.
+    // missing, when it names a policy version or its misspelt statements
+    // look like statements: linted, its problems reported, rather than
+    // skipped as a file of no known kind.
     let names_a_policy_version = object
         .get("Version")
         .and_then(Value::as_str)
         .is_some_and(|v| v == "2012-10-17" || v == "2008-10-17");
-    let statement_like = object
-        .keys()
-        .any(|k| k.eq_ignore_ascii_case("statement") || k.eq_ignore_ascii_case("statements"));
-    if has("Statement") || names_a_policy_version || statement_like {
+    let is_statement = |v: &Value| v.get("Effect").is_some() || v.get("Action").is_some();
+    let misspelt_statements = object.iter().any(|(k, v)| {
+        (k.eq_ignore_ascii_case("statement") || k.eq_ignore_ascii_case("statements"))
+            && (is_statement(v)
+                || v.as_array()
+                    .is_some_and(|list| list.iter().any(is_statement)))
+    });
+    if has("Statement") || names_a_policy_version || misspelt_statements {
         return FileKind::PolicyDocument;
     }
     FileKind::Unknown

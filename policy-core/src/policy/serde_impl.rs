@@ -76,12 +76,13 @@ impl PolicyDocument {
 impl PolicyDocument {
     /// The number of characters IAM counts against its size quotas: the
     /// document without white space, as written. The model keeps whether
-    /// `Action` and `Resource` were a string or a list; a principal's or a
-    /// condition key's single value (and a single statement) is counted as
-    /// a string (an object), the shorter
-    /// form, so that a policy is never reported over its quota for a list
-    /// it may not have used. The canonical text ([`PolicyDocument::canonical_chars`])
-    /// writes every list as a list.
+    /// `Action` and `Resource` were a string or a list. What it does not
+    /// keep is counted in its shorter form, so that a policy is never
+    /// reported over its quota for a form it may not have used: a
+    /// principal's or a condition key's single value as a string, a single
+    /// statement as an object, a condition value that reads as a boolean or
+    /// number without quotes. The canonical text
+    /// ([`PolicyDocument::canonical_chars`]) writes every list as a list.
     pub fn written_chars(&self) -> usize {
         // A one-element list written as a string saves its two brackets.
         let brackets = |is_list: bool, len: usize| if !is_list && len == 1 { 2 } else { 0 };
@@ -105,10 +106,15 @@ impl PolicyDocument {
                     }
                     _ => 0,
                 };
+                // A condition value that reads as a JSON boolean or number
+                // may have been written without quotes (`false`, `10`).
                 let conditions: usize = statement
                     .conditions
                     .iter()
-                    .map(|c| brackets(false, c.values.len()))
+                    .map(|c| {
+                        let unquoted = c.values.iter().filter(|v| may_be_unquoted(v)).count();
+                        brackets(false, c.values.len()) + 2 * unquoted
+                    })
                     .sum();
                 action + resource + principals + conditions
             })
@@ -117,6 +123,17 @@ impl PolicyDocument {
         let statement = brackets(false, self.statement_count);
         self.canonical_chars().saturating_sub(saved + statement)
     }
+}
+
+/// Whether a condition value could have been written as a JSON boolean or
+/// number rather than a string.
+fn may_be_unquoted(value: &str) -> bool {
+    value == "true"
+        || value == "false"
+        || (value.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
 }
 
 /// Characters of a JSON object being counted: `{`, `"key":value` members
@@ -332,6 +349,7 @@ mod tests {
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#,
             r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]}}"#,
             r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}}"#,
+            r#"{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false},"NumericGreaterThan":{"s3:max-keys":10}}}}"#,
         ] {
             let document = PolicyDocument::from_value(&serde_json::from_str(text).unwrap())
                 .unwrap()

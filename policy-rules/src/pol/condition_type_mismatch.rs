@@ -46,9 +46,13 @@ fn holds_arns(key: &str) -> bool {
 }
 
 /// Whether a condition value is an ARN, or a policy variable that stands
-/// for one (`${aws:SourceArn}`).
+/// for one (`${aws:SourceArn}`, `${aws:PrincipalArn}`).
 fn names_an_arn(value: &str) -> bool {
-    value.starts_with("arn:") || (value.starts_with("${") && value.ends_with('}'))
+    value.starts_with("arn:")
+        || value
+            .strip_prefix("${")
+            .and_then(|v| v.strip_suffix('}'))
+            .is_some_and(|name| name.to_ascii_lowercase().ends_with("arn"))
 }
 
 declare_rule! {

@@ -28,9 +28,14 @@ fn probe(account: &str) -> Option<(Principal, RequestContext, String)> {
         "iam:PassedToService",
         ContextValue::Single("rolecall-probe.amazonaws.com".to_owned()),
     );
-    let role = format!("arn:aws:iam::{account}:role/rolecall-any-role");
+    let role = format!("arn:aws:iam::{account}:role/{}", PROBE_ROLES[0]);
     Some((principal, context, role))
 }
+
+/// Two role names that share no first or last character and no text: a
+/// resource pattern that matches both (`role/*`) spans every role name,
+/// where one that matches the first only might just end in `-role`.
+const PROBE_ROLES: [&str; 2] = ["rolecall-any-role", "Z9"];
 
 static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext, String)>> =
     std::sync::LazyLock::new(|| probe(PROBE_ACCOUNT));
@@ -124,7 +129,15 @@ impl Rule for PassroleToAny {
             };
             // Most policies do not allow it: the allocation-free answer
             // first, the explained one (which statement) only for a finding.
-            (cx.evaluator.decide(&request, &set) == Decision::Allow)
+            if cx.evaluator.decide(&request, &set) != Decision::Allow {
+                return None;
+            }
+            let other = role.replace(PROBE_ROLES[0], PROBE_ROLES[1]);
+            let other_request = Request {
+                resource: &other,
+                ..request
+            };
+            (cx.evaluator.decide(&other_request, &set) == Decision::Allow)
                 .then(|| cx.evaluator.evaluate(&request, &set))
         };
         let response = PROBE.as_ref().and_then(ask).or_else(|| {

@@ -11,8 +11,8 @@ declare_rule! {
     /// managed policies 6,144, role trust policies 2,048 (the default), user
     /// inline 2,048, group inline 5,120, Lambda resource policies 20,480 bytes.
     /// A policy file, not attached to anything yet, is held to the largest
-    /// quota of its kind (10,240 for an identity policy, 20,480 for one with
-    /// a `Principal`). The size is the document as written: a single string
+    /// quota of its kind (10,240 for an identity policy, 32,768 — a KMS key
+    /// policy's — for one with a `Principal`). The size is the document as written: a single string
     /// counts as a string, not as the list it stands for.
     ///
     /// ## Why is this bad?
@@ -55,13 +55,14 @@ impl Rule for PolicyTooLarge {
             PolicyOrigin::FunctionPolicy { .. } => ("Lambda resource policy", 20_480),
             // A policy file is not attached yet: only what no policy of
             // its kind may be — over a role's inline quota (the largest an
-            // identity policy has), or a Lambda resource policy's.
+            // identity policy has), or a KMS key policy's (the largest of
+            // the resource policies).
             PolicyOrigin::Standalone
                 if policy.kind() == policy_core::eval::PolicyKind::Identity =>
             {
                 ("identity policy", 10_240)
             }
-            PolicyOrigin::Standalone => ("resource policy", 20_480),
+            PolicyOrigin::Standalone => ("resource policy", 32_768),
             _ => return,
         };
         let size = document.written_chars();
