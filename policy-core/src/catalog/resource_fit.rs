@@ -111,28 +111,44 @@ impl TypeShape {
         if pattern.len() > 127 {
             return None;
         }
-        // Where each byte value is in the pattern, in one pass.
-        let mut at = [0u128; 256];
-        for (j, &b) in pattern.iter().enumerate() {
-            at[usize::from(b)] |= 1 << j;
+        thread_local! {
+            // Where each byte value is in the pattern: filled for one call
+            // and cleared after it (clearing only what was set is cheaper
+            // than zeroing 4 KiB every time).
+            static AT: std::cell::RefCell<[u128; 256]> = const { std::cell::RefCell::new([0; 256]) };
         }
+        AT.with_borrow_mut(|at| {
+            for (j, &b) in pattern.iter().enumerate() {
+                at[usize::from(b)] |= 1 << j;
+            }
+            let answer = self.walk(pattern.len(), at);
+            for &b in pattern {
+                at[usize::from(b)] = 0;
+            }
+            Some(answer)
+        })
+    }
+
+    /// [`TypeShape::may_be_named_by`] over a pattern of `len` bytes whose
+    /// byte positions are `at`.
+    fn walk(&self, len: usize, at: &[u128; 256]) -> bool {
         let stars = at[usize::from(b'*')];
         let any_one = at[usize::from(b'?')];
-        let every = if pattern.is_empty() {
+        let every = if len == 0 {
             0
         } else {
-            u128::MAX >> (128 - pattern.len())
+            u128::MAX >> (128 - len)
         };
         let literals = every & !stars & !any_one;
+        // From each position in `set`, on through every position of
+        // `passable` that follows it: adding the starting bits to the runs
+        // of `passable` carries each to the end of its run, and the bits
+        // the carry flips are the positions passed (the runs end before bit
+        // 127, so nothing carries out).
+        let fill =
+            |set: u128, passable: u128| set | ((set & passable).wrapping_add(passable) ^ passable);
         // A pattern star may match nothing: from `j` on to `j + 1`.
-        let skip_stars = |mut set: u128| loop {
-            let next = set | (set & stars) << 1;
-            if next == set {
-                return set;
-            }
-            set = next;
-        };
-        let mut set = skip_stars(1);
+        let mut set = fill(1, stars);
         for piece in self.pieces.iter() {
             set = match *piece {
                 Piece::Byte(byte) => {
@@ -151,23 +167,15 @@ impl TypeShape {
                     if bounds.slash {
                         refused |= at[usize::from(b'/')];
                     }
-                    let passable = (literals & !refused) | any_one | stars;
-                    let mut reached = set;
-                    loop {
-                        let next = reached | (reached & passable) << 1;
-                        if next == reached {
-                            break reached;
-                        }
-                        reached = next;
-                    }
+                    fill(set, (literals & !refused) | any_one | stars)
                 }
             };
-            set = skip_stars(set);
+            set = fill(set, stars);
             if set == 0 {
-                return Some(false);
+                return false;
             }
         }
-        Some(set >> pattern.len() & 1 == 1)
+        set >> len & 1 == 1
     }
 }
 
@@ -257,6 +265,91 @@ mod tests {
             assert!(
                 !fits(arn_pattern, resource),
                 "{resource} should not fit {arn_pattern}"
+            );
+        }
+    }
+
+    /// The same question answered the slow way: a search over (piece,
+    /// pattern byte) pairs, one character at a time.
+    fn reference(pieces: &[Piece], pattern: &[u8]) -> bool {
+        fn reach(
+            pieces: &[Piece],
+            pattern: &[u8],
+            p: usize,
+            t: usize,
+            seen: &mut std::collections::HashSet<(usize, usize)>,
+        ) -> bool {
+            if !seen.insert((p, t)) {
+                return false;
+            }
+            if p == pieces.len() && t == pattern.len() {
+                return true;
+            }
+            let here = pattern.get(t).copied();
+            // A star of the pattern, or a run of the type, may stand for nothing.
+            if here == Some(b'*') && reach(pieces, pattern, p, t + 1, seen) {
+                return true;
+            }
+            let Some(piece) = pieces.get(p) else {
+                return false;
+            };
+            if let Piece::Run(_) = piece {
+                if reach(pieces, pattern, p + 1, t, seen) {
+                    return true;
+                }
+            }
+            let Some(here) = here else { return false };
+            match *piece {
+                Piece::Byte(byte) => match here {
+                    b'*' => reach(pieces, pattern, p + 1, t, seen),
+                    b'?' => reach(pieces, pattern, p + 1, t + 1, seen),
+                    c => c == byte && reach(pieces, pattern, p + 1, t + 1, seen),
+                },
+                Piece::Run(bounds) => match here {
+                    b'*' => false,
+                    b'?' => reach(pieces, pattern, p, t + 1, seen),
+                    c => {
+                        let refused = (bounds.colon && c == b':') || (bounds.slash && c == b'/');
+                        !refused && reach(pieces, pattern, p, t + 1, seen)
+                    }
+                },
+            }
+        }
+        reach(pieces, pattern, 0, 0, &mut std::collections::HashSet::new())
+    }
+
+    #[test]
+    fn the_bit_parallel_walk_agrees_with_a_search() {
+        // Pseudo-random shapes and patterns over a small alphabet.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |bound: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % bound
+        };
+        let bytes = [b'a', b'b', b':', b'/'];
+        for _ in 0..20_000 {
+            let pieces: Vec<Piece> = (0..next(7))
+                .map(|_| match next(6) {
+                    0 | 1 => Piece::Run(Bounds {
+                        colon: next(2) == 0,
+                        slash: next(2) == 0,
+                    }),
+                    _ => Piece::Byte(bytes[next(4) as usize]),
+                })
+                .collect();
+            let pattern: Vec<u8> = (0..next(9))
+                .map(|_| [b'a', b'b', b':', b'/', b'*', b'?'][next(6) as usize])
+                .collect();
+            let shape = TypeShape {
+                pieces: pieces.clone().into_boxed_slice(),
+            };
+            let text = String::from_utf8(pattern.clone()).unwrap_or_default();
+            assert_eq!(
+                shape.may_be_named_by(&text),
+                Some(reference(&pieces, &pattern)),
+                "{pieces:?} against {text:?}"
             );
         }
     }
