@@ -355,6 +355,19 @@ fn read_patterns(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Patterns> {
     let values = read_string_list(value, pointer, diagnostics)?;
+    if values.is_empty() {
+        // IAM refuses it; read as written, an empty `NotAction` would
+        // grant every action.
+        let element = pointer.rsplit('/').next().unwrap_or_default();
+        diagnostics.push(
+            Diagnostic::error(
+                pointer.to_owned(),
+                format!("`{element}` is an empty list: IAM refuses a statement that names nothing"),
+            )
+            .with_help("list what the statement is about, or remove it"),
+        );
+        return None;
+    }
     Some(Patterns {
         negated,
         values,
@@ -743,6 +756,27 @@ mod tests {
         );
         assert_eq!(p.document.statements.len(), 1);
         assert_eq!(p.diagnostics[0].level, Level::Warning);
+    }
+
+    #[test]
+    fn empty_lists_leave_the_statement_out() {
+        for element in ["Action", "NotAction", "Resource", "NotResource"] {
+            let other = if element.ends_with("Action") {
+                r#""Resource": "*""#
+            } else {
+                r#""Action": "s3:GetObject""#
+            };
+            let parsed = parse(&format!(
+                r#"{{"Statement": [{{"Effect": "Allow", "{element}": [], {other}}}]}}"#
+            ));
+            assert!(parsed.document.statements.is_empty(), "{element}");
+            let error = parsed
+                .diagnostics
+                .iter()
+                .find(|d| d.is_error())
+                .expect("an error");
+            assert_eq!(error.pointer, format!("/Statement/0/{element}"));
+        }
     }
 
     #[test]
