@@ -349,6 +349,7 @@ fn pol004_resources_of_the_actions_type_fit() {
         // No ARN at all: POL003 reports it, not this rule.
         ("s3:GetObject", "s3"),
         ("s3:GetObject", ""),
+        ("s3:GetObject", "arn:aws:s3"),
     ] {
         let found = lint("POL004", allowing_on(action, resource));
         assert!(found.is_empty(), "{action} on {resource}: {found:?}");

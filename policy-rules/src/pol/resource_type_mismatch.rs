@@ -61,7 +61,10 @@ impl Rule for ResourceTypeMismatch {
             let resources: Vec<std::borrow::Cow<'_, str>> = resources
                 .values
                 .iter()
-                .filter(|r| r.starts_with("arn:"))
+                .filter(|r| {
+                    r.starts_with("arn:")
+                        && (policy_core::arn::split(r).is_some() || r.contains('*'))
+                })
                 .map(|r| placeholders_as_wildcards(r))
                 .collect();
             if resources.is_empty() {
