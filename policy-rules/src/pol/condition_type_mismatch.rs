@@ -101,9 +101,11 @@ impl Rule for ConditionTypeMismatch {
                 // Found only for a finding: most conditions are fine.
                 let location = || cx.policy_location(policy.id, &condition.pointer);
                 let family = condition.operator.base.family();
-                // Values the operator cannot read (the compiler's warnings).
+                // Values the operator cannot read (the compiler's warnings);
+                // a value of an ARN operator that is no ARN is POL003's.
                 if let Some(d) = policy.diagnostics().iter().find(|d| {
-                    !d.is_error()
+                    family != OperatorFamily::Arn
+                        && !d.is_error()
                         && d.pointer.starts_with(&condition.pointer)
                         && d.message.contains("never matches")
                 }) {
