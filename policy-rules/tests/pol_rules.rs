@@ -430,3 +430,30 @@ fn pol003_partitions_are_aws_ones() {
         assert!(found.is_empty(), "{resource}: {found:?}");
     }
 }
+
+#[test]
+fn pol013_conditions_about_the_caller_narrow_no_resource() {
+    let on_every_table = |condition: Value| {
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "*", "Condition": condition}]
+        })
+    };
+    for condition in [
+        serde_json::json!({"Bool": {"aws:SecureTransport": "true"}}),
+        serde_json::json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "orders"}}),
+    ] {
+        let found = lint("POL013", on_every_table(condition.clone()));
+        assert_eq!(found.len(), 1, "{condition}: {found:?}");
+    }
+    for condition in [
+        serde_json::json!({"StringEquals": {"aws:ResourceTag/team": "orders"}}),
+        serde_json::json!({"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:userid}"]}}),
+        serde_json::json!({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}),
+        serde_json::json!({"Bool": {"aws:SecureTransport": "true"}, "StringEquals": {"aws:ResourceAccount": "111122223333"}}),
+    ] {
+        let found = lint("POL013", on_every_table(condition.clone()));
+        assert!(found.is_empty(), "{condition}: {found:?}");
+    }
+}

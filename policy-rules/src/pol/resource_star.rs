@@ -6,12 +6,51 @@ use policy_core::policy::Effect;
 
 use super::{names_every_action, subject, user_document};
 
+/// Whether a condition key is about who calls and how (network, transport,
+/// MFA, time, the caller's identity and tags) — such a condition narrows
+/// nothing about which resources the statement reaches.
+fn about_the_caller(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    const KEYS: &[&str] = &[
+        "aws:sourceip",
+        "aws:securetransport",
+        "aws:multifactorauthpresent",
+        "aws:multifactorauthage",
+        "aws:currenttime",
+        "aws:epochtime",
+        "aws:principalarn",
+        "aws:principalaccount",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principaltype",
+        "aws:principalisawsservice",
+        "aws:userid",
+        "aws:username",
+        "aws:useragent",
+        "aws:referer",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:vpcsourceip",
+        "aws:viaawsservice",
+        "aws:calledvia",
+        "aws:calledviafirst",
+        "aws:calledvialast",
+        "aws:tokenissuetime",
+        "aws:sourceidentity",
+        "aws:federatedprovider",
+    ];
+    KEYS.contains(&key.as_str()) || key.starts_with("aws:principaltag/")
+}
+
 declare_rule! {
     /// ## What it does
     /// Flags `Allow` statements with `"Resource": "*"` for actions that can
     /// be scoped to resources. Actions that only accept `*` (per the action
     /// catalog, e.g. `xray:PutTraceSegments`, `ec2:DescribeNetworkInterfaces`)
-    /// are exempt, and so are statements narrowed by a `Condition`. ARNs
+    /// are exempt, and so are statements whose `Condition` can narrow the
+    /// resources (a resource tag, `s3:prefix`, `dynamodb:LeadingKeys`, a
+    /// region); one only about the caller (`aws:SourceIp`,
+    /// `aws:SecureTransport`, MFA, the caller's tags) narrows nothing. ARNs
     /// that end in `:*` (log groups) are not `*`. Only identity policies
     /// are judged: in a resource-based policy (a KMS key policy, a queue
     /// policy) `*` is the resource the policy is attached to.
@@ -47,11 +86,9 @@ impl Rule for ResourceStar {
             return;
         };
         let Ok(catalog) = catalog() else { return };
-        for statement in document
-            .statements
-            .iter()
-            .filter(|s| s.effect == Effect::Allow && s.conditions.is_empty())
-        {
+        for statement in document.statements.iter().filter(|s| {
+            s.effect == Effect::Allow && s.conditions.iter().all(|c| about_the_caller(&c.key))
+        }) {
             let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
                 continue;
             };
