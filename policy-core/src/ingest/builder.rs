@@ -788,26 +788,35 @@ fn missing_managed_policies(account: &Account) -> Vec<(String, Vec<String>)> {
         .map(|(arn, _)| arn.as_str())
         .collect();
     let unresolved = |(arn, _): &(&str, &str)| !resolved.contains(arn);
-    let roles = account.roles.par_iter().flat_map_iter(|(_, role)| {
-        let boundary = role.permissions_boundary.iter();
-        role.attached_policies
+    // What an identity attaches (its policies, and its boundary), with its ARN.
+    fn attachments<'a>(
+        attached: &'a [String],
+        boundary: Option<&'a String>,
+        owner: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> {
+        attached
             .iter()
             .chain(boundary)
-            .map(|arn| (arn.as_str(), role.arn.as_str()))
+            .map(move |arn| (arn.as_str(), owner))
+    }
+    let roles = account.roles.par_iter().flat_map_iter(|(_, role)| {
+        attachments(
+            &role.attached_policies,
+            role.permissions_boundary.as_ref(),
+            &role.arn,
+        )
     });
     let users = account.users.par_iter().flat_map_iter(|(_, user)| {
-        let boundary = user.permissions_boundary.iter();
-        user.attached_policies
-            .iter()
-            .chain(boundary)
-            .map(|arn| (arn.as_str(), user.arn.as_str()))
+        attachments(
+            &user.attached_policies,
+            user.permissions_boundary.as_ref(),
+            &user.arn,
+        )
     });
-    let groups = account.groups.par_iter().flat_map_iter(|(_, group)| {
-        group
-            .attached_policies
-            .iter()
-            .map(|arn| (arn.as_str(), group.arn.as_str()))
-    });
+    let groups = account
+        .groups
+        .par_iter()
+        .flat_map_iter(|(_, group)| attachments(&group.attached_policies, None, &group.arn));
     // Collected in order (roles, users, groups, each in ARN order), so the
     // owners of a policy come in the same order on every run.
     let references: Vec<(&str, &str)> = roles

@@ -54,15 +54,7 @@ fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
         .filter_map(|s| s.resource.as_ref())
         .flat_map(|r| r.values.iter());
     for resource in resources {
-        let mut parts = resource.splitn(6, ':');
-        let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(rest)) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let Some(["arn", _, "iam", "", account, rest]) = policy_core::arn::split(resource) else {
             continue;
         };
         if rest.starts_with("role")

@@ -10,7 +10,6 @@ use super::{names_every_action, subject, user_document};
 /// MFA, time, the caller's identity and tags) — such a condition narrows
 /// nothing about which resources the statement reaches.
 fn about_the_caller(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
     const KEYS: &[&str] = &[
         "aws:sourceip",
         "aws:securetransport",
@@ -39,7 +38,10 @@ fn about_the_caller(key: &str) -> bool {
         "aws:sourceidentity",
         "aws:federatedprovider",
     ];
-    KEYS.contains(&key.as_str()) || key.starts_with("aws:principaltag/")
+    KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+        || key
+            .get(..17)
+            .is_some_and(|head| head.eq_ignore_ascii_case("aws:principaltag/"))
 }
 
 declare_rule! {
