@@ -276,7 +276,7 @@ impl<'m> Builder<'m> {
         origin: PolicyOrigin,
     ) -> PolicyId {
         let written = decoded.map(|(tree, encoding)| (Written::Tree(tree), encoding));
-        self.add_keyed_policy(file, pointer, written, None, kind, origin)
+        self.add_keyed_policy(file, pointer, written, kind, origin)
     }
 
     /// [`Builder::add_policy`] for a document read as its own text: an
@@ -296,7 +296,6 @@ impl<'m> Builder<'m> {
                 file,
                 pointer,
                 Ok((written, DocumentEncoding::Object)),
-                None,
                 kind,
                 origin,
             );
@@ -314,15 +313,13 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// [`Builder::add_decoded_policy`]; `text`, when given, is the
-    /// document's own text, which identifies it as well as its canonical
-    /// form and is cheaper to hash.
+    /// [`Builder::add_decoded_policy`] for a document as written: a tree, or
+    /// its own text with the digest taken while parsing.
     fn add_keyed_policy(
         &mut self,
         file: Option<usize>,
         pointer: &str,
         decoded: Result<(Written<'_>, DocumentEncoding), String>,
-        text: Option<&str>,
         kind: PolicyKind,
         origin: PolicyOrigin,
     ) -> PolicyId {
@@ -347,7 +344,7 @@ impl<'m> Builder<'m> {
                 let slot = if matches!(origin, PolicyOrigin::Standalone) && file.is_some() {
                     self.unshared_slot(value, kind)
                 } else {
-                    self.slot(value, text, known, kind)
+                    self.slot(value, known, kind)
                 };
                 self.waiting.push((id, slot));
                 // Filled in by `compile_all`.
@@ -382,36 +379,23 @@ impl<'m> Builder<'m> {
 
     /// The slot of a distinct document, adding it when new (only then is a
     /// borrowed document copied: most roles share their trust policy).
-    /// With `text`, the key is the digest of that text (equal documents
-    /// written differently are then compiled twice, which costs time, never
-    /// correctness).
-    fn slot(
-        &mut self,
-        written: Written<'_>,
-        text: Option<&str>,
-        known: Option<(u64, u64)>,
-        kind: PolicyKind,
-    ) -> usize {
-        let (first, second) = match (text, known, &written) {
-            (Some(text), _, _) => digest_text(text),
-            (None, Some(known), _) => known,
-            (None, None, Written::Tree(value)) => digest(value),
-            (None, None, Written::Text(raw, _)) => digest_text(raw.get()),
+    /// `known` is its digest when it was taken while parsing.
+    fn slot(&mut self, written: Written<'_>, known: Option<(u64, u64)>, kind: PolicyKind) -> usize {
+        let (first, second) = match (known, &written) {
+            (Some(known), _) => known,
+            (None, Written::Tree(value)) => digest(value),
+            (None, Written::Text(raw, _)) => digest_text(raw.get()),
         };
-        let key = (kind, first, second);
         let next = self.to_compile.len();
-        let slot = *self.compiled.entry(key).or_insert(next);
+        let slot = *self.compiled.entry((kind, first, second)).or_insert(next);
         if slot == next {
-            let owned = match written {
-                Written::Tree(value) => Written::Tree(std::borrow::Cow::Owned(value.into_owned())),
-                Written::Text(raw, digest) => Written::Text(raw, digest),
-            };
-            self.to_compile.push((kind, owned));
+            self.unshared_slot(written, kind);
         }
         slot
     }
 
-    /// A slot of its own for a document (no look for an equal one).
+    /// A slot of its own for a document (no look for an equal one); the
+    /// document is copied if borrowed.
     fn unshared_slot(&mut self, written: Written<'_>, kind: PolicyKind) -> usize {
         let owned = match written {
             Written::Tree(value) => Written::Tree(std::borrow::Cow::Owned(value.into_owned())),
@@ -572,7 +556,6 @@ impl<'m> Builder<'m> {
             Some(file),
             "",
             Ok((Written::Tree(document), DocumentEncoding::Object)),
-            None,
             kind,
             PolicyOrigin::Standalone,
         );
