@@ -139,32 +139,52 @@ pub(super) fn compile_documents(
     use rayon::prelude::*;
     documents
         .into_par_iter()
-        .map(|(kind, written)| {
-            let parsed = match &written {
-                Written::Tree(value) => PolicyDocument::from_value(value),
-                Written::Text(raw, _) => match serde_json::from_str::<Value>(raw.get()) {
-                    Ok(value) => PolicyDocument::from_value(&value),
-                    // Read as JSON already: this cannot fail.
-                    Err(e) => Err(crate::policy::InvalidPolicy {
-                        diagnostics: vec![crate::diagnostic::Diagnostic::error(
+        .map(|(kind, written)| match &written {
+            Written::Tree(value) => compile_tree(kind, value),
+            Written::Text(raw, _) => match serde_json::from_str::<Value>(raw.get()) {
+                Ok(value) => compile_tree(kind, &value),
+                // Read as JSON already: this cannot fail.
+                Err(e) => (
+                    None,
+                    Arc::new(CompiledPolicy::rejected(
+                        kind,
+                        vec![crate::diagnostic::Diagnostic::error(
                             "",
                             crate::diagnostic::json_error_message(&e),
                         )],
-                    }),
-                },
-            };
-            match parsed {
-                Ok(parsed) => {
-                    let compiled = CompiledPolicy::from_parsed(&parsed, kind);
-                    (Some(Arc::new(parsed.document)), Arc::new(compiled))
-                }
-                Err(invalid) => (
-                    None,
-                    Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
+                    )),
                 ),
-            }
+            },
         })
         .collect()
+}
+
+/// Reads one document's tree and compiles it; a document that cannot be
+/// read is kept as a rejected policy with its diagnostics.
+pub(super) fn compile_tree(kind: PolicyKind, value: &Value) -> CompiledEntry {
+    match PolicyDocument::from_value(value) {
+        Ok(parsed) => {
+            let compiled = CompiledPolicy::from_parsed(&parsed, kind);
+            (Some(Arc::new(parsed.document)), Arc::new(compiled))
+        }
+        Err(invalid) => (
+            None,
+            Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
+        ),
+    }
+}
+
+/// The kind of a file that is one policy document: one that names
+/// principals is a resource-based policy; otherwise an identity policy.
+pub(super) fn standalone_kind(document: &Value) -> PolicyKind {
+    let names_principals = |statement: &Value| {
+        statement.get("Principal").is_some() || statement.get("NotPrincipal").is_some()
+    };
+    match document.get("Statement") {
+        Some(Value::Array(list)) if list.iter().any(names_principals) => PolicyKind::Resource,
+        Some(single @ Value::Object(_)) if names_principals(single) => PolicyKind::Resource,
+        _ => PolicyKind::Identity,
+    }
 }
 
 /// Reads a string member.
@@ -529,36 +549,32 @@ impl<'m> Builder<'m> {
                 }
             }
             FileKind::PolicyDocument => {
-                self.add_standalone_document(file, std::borrow::Cow::Borrowed(value));
+                let kind = standalone_kind(value);
+                self.add_standalone_document(file, compile_tree(kind, value));
             }
             FileKind::Unknown => {}
         }
     }
 
-    /// A file that is one policy document. A document that names
-    /// principals is a resource-based policy; otherwise an identity policy.
-    /// Given the file's tree (not a borrowed part of it), it is moved into
-    /// the compile queue instead of copied.
+    /// A file that is one policy document, compiled already (by the worker
+    /// that read it, while its tree was at hand: [`compile_tree`]).
     pub(super) fn add_standalone_document(
         &mut self,
         file: usize,
-        document: std::borrow::Cow<'_, Value>,
+        (document, compiled): CompiledEntry,
     ) {
-        let names_principals = |statement: &Value| {
-            statement.get("Principal").is_some() || statement.get("NotPrincipal").is_some()
-        };
-        let kind = match document.get("Statement") {
-            Some(Value::Array(list)) if list.iter().any(names_principals) => PolicyKind::Resource,
-            Some(single @ Value::Object(_)) if names_principals(single) => PolicyKind::Resource,
-            _ => PolicyKind::Identity,
-        };
-        let id = self.add_keyed_policy(
-            Some(file),
-            "",
-            Ok((Written::Tree(document), DocumentEncoding::Object)),
-            kind,
-            PolicyOrigin::Standalone,
-        );
+        let id = PolicyId(self.account.policies.len());
+        self.account.policies.push(PolicyRecord {
+            id,
+            origin: PolicyOrigin::Standalone,
+            source: Some(SourceRef {
+                file,
+                pointer: String::new(),
+            }),
+            encoding: DocumentEncoding::Object,
+            document,
+            compiled,
+        });
         self.account.standalone_policies.push(id);
     }
 

@@ -133,6 +133,10 @@ enum Parsed {
     AuthorizationDetails(Box<records::AuthorizationDetails>),
     /// A page of functions, read straight into their records.
     FunctionList(Box<records::FunctionList>),
+    /// A file that is one policy document, compiled by the worker that read
+    /// it: its tree is dropped while still in that worker's cache, and never
+    /// waits in memory for the fold.
+    Policy(builder::CompiledEntry),
 }
 
 /// From this size on, the items of an output's top-level lists are read in
@@ -395,20 +399,27 @@ fn load(path: &Path) -> LoadedFile {
         },
         Some(_) => Err(Loaded::Skipped("not a JSON file".to_owned())),
     };
-    // Policy documents are digested here, in parallel, for the sequential
-    // fold to find. A file that is one document is identified by its text.
-    // A get-policy output's document, a string, is decoded here too.
-    let (digests, decoded_policy) = match &outcome {
-        Ok((Parsed::Tree(value), _)) => match sniff(value) {
-            FileKind::PolicyDocument => Default::default(),
-            FileKind::FunctionPolicy => {
-                let mut digests = builder::DocumentDigests::new();
-                let decoded = builder::decode_function_policy(value, &mut digests);
-                (digests, decoded)
+    // A file that is one policy document is compiled here, in parallel.
+    // Other files' policy documents are digested here, for the sequential
+    // fold to find; a get-policy output's document, a string, is decoded.
+    let mut digests = builder::DocumentDigests::default();
+    let mut decoded_policy = None;
+    let outcome = match outcome {
+        Ok((Parsed::Tree(value), text)) => match sniff(&value) {
+            FileKind::PolicyDocument => {
+                let kind = builder::standalone_kind(&value);
+                Ok((Parsed::Policy(builder::compile_tree(kind, &value)), text))
             }
-            _ => (builder::document_digests(value), None),
+            FileKind::FunctionPolicy => {
+                decoded_policy = builder::decode_function_policy(&value, &mut digests);
+                Ok((Parsed::Tree(value), text))
+            }
+            _ => {
+                digests = builder::document_digests(&value);
+                Ok((Parsed::Tree(value), text))
+            }
         },
-        _ => Default::default(),
+        other => other,
     };
     LoadedFile {
         path: shown,
@@ -473,19 +484,24 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 return;
             }
             let index = add_source(builder, file.path, text, kind, file.anchors);
-            if kind == FileKind::PolicyDocument {
-                // The file is the document: hand it over, do not copy it.
-                builder.add_standalone_document(index, std::borrow::Cow::Owned(value));
-            } else {
-                builder.digests = file.digests;
-                builder.decoded_policy = file.decoded_policy;
-                builder.add_file(index, kind, &value);
-                builder.digests.clear();
-                builder.decoded_policy = None;
-                // Freeing a large parsed tree takes a while; the fold is the
-                // sequential part of reading, so another worker does it.
-                rayon::spawn(move || drop(value));
-            }
+            builder.digests = file.digests;
+            builder.decoded_policy = file.decoded_policy;
+            builder.add_file(index, kind, &value);
+            builder.digests.clear();
+            builder.decoded_policy = None;
+            // Freeing a large parsed tree takes a while; the fold is the
+            // sequential part of reading, so another worker does it.
+            rayon::spawn(move || drop(value));
+        }
+        Ok((Parsed::Policy(entry), text)) => {
+            let index = add_source(
+                builder,
+                file.path,
+                text,
+                FileKind::PolicyDocument,
+                file.anchors,
+            );
+            builder.add_standalone_document(index, entry);
         }
         Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
             path: file.path,
