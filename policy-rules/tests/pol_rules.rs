@@ -134,6 +134,58 @@ fn pol012_every_spelling_of_all_actions_fires() {
     }
 }
 
+/// `allowing(action)` with a second statement, `deny`.
+fn allowing_then(action: &str, deny: Value) -> Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}, deny]
+    })
+}
+
+#[test]
+fn pol012_and_pol013_leave_grants_an_unconditional_deny_takes_back() {
+    let deny_all =
+        serde_json::json!({"Effect": "Deny", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"});
+    for (code, action) in [
+        ("POL012", "s3:*"),
+        ("POL013", "s3:GetObject"),
+        ("POL013", "iam:PassRole"),
+    ] {
+        let found = lint(code, allowing_then(action, deny_all.clone()));
+        assert!(found.is_empty(), "{code} {action}: {found:?}");
+    }
+    // Deny + NotAction: what the list names survives and is still judged.
+    let deny_others =
+        serde_json::json!({"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"});
+    assert!(lint(
+        "POL013",
+        allowing_then("dynamodb:PutItem", deny_others.clone())
+    )
+    .is_empty());
+    assert_eq!(
+        lint("POL013", allowing_then("s3:GetObject", deny_others.clone())).len(),
+        1
+    );
+    assert_eq!(lint("POL012", allowing_then("s3:*", deny_others)).len(), 1);
+    // A deny that may not hold (a condition, some resources) takes back nothing.
+    for deny in [
+        serde_json::json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
+        serde_json::json!({"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::logs/*"}),
+    ] {
+        assert_eq!(
+            lint("POL012", allowing_then("s3:*", deny.clone())).len(),
+            1,
+            "{deny}"
+        );
+        assert_eq!(
+            lint("POL013", allowing_then("s3:GetObject", deny.clone())).len(),
+            1,
+            "{deny}"
+        );
+    }
+}
+
 /// A policy of two Allow statements on `s3:GetObject`, on `first` and
 /// `second`.
 fn two_statements(first: (&str, &str), second: (&str, &str)) -> Value {

@@ -5,11 +5,13 @@
 //! once while parsing; every element remembers its JSON pointer so findings
 //! can point at it. See [`PolicyDocument::parse_str`].
 
+mod coverage;
 mod embedded;
 mod operator;
 mod parse;
 mod serde_impl;
 
+pub use coverage::{covers, pattern_covers};
 pub use embedded::{decode_document, find_document, DocumentEncoding, FoundDocument};
 pub use operator::{
     BaseOperator, ConditionOperator, OperatorFamily, ParsedOperator, SetQualifier, UnknownOperator,

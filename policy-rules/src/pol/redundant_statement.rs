@@ -1,8 +1,8 @@
 use policy_core::declare_rule;
-use policy_core::glob::{wildcard_match, Case};
+use policy_core::glob::Case;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
-use policy_core::policy::{Patterns, Statement};
+use policy_core::policy::{covers, Statement};
 
 use super::{subject, user_document};
 
@@ -30,47 +30,6 @@ declare_rule! {
         severity: Info,
         summary: "a statement is entirely covered by another in the same policy",
     }
-}
-
-/// Whether every value `inner` can match is matched by one of `outer`'s
-/// patterns. A pattern covers another when it matches the other's text with
-/// the other's wildcards read literally: a `*` or `?` of the inner pattern
-/// is then swallowed by a `*` of the outer one (or a `?` by a `?`), which
-/// still holds whatever it stands for. Two cases break that reasoning and
-/// are not counted: an outer `?` lined up with an inner `*` (one character
-/// against any number), and a policy variable (`${aws:username}`), whose
-/// value is not its text — the inner one is read as the `*` it could be.
-fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
-    if outer.negated || inner.negated {
-        return false;
-    }
-    inner.values.iter().all(|value| {
-        let value = variables_as_stars(value);
-        outer.values.iter().any(|pattern| {
-            pattern == "*"
-                || (!(pattern.contains('?') && value.contains('*'))
-                    && wildcard_match(pattern, &value, case))
-        })
-    })
-}
-
-/// `text` with each `${…}` read as `*` (what a variable can stand for).
-fn variables_as_stars(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("${") {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push('*');
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    std::borrow::Cow::Owned(out)
 }
 
 /// Same `Principal`/`NotPrincipal`, whatever their JSON positions.

@@ -53,7 +53,9 @@ declare_rule! {
     /// resources (a resource tag, `s3:prefix`, `dynamodb:LeadingKeys`, a
     /// region); one only about the caller (`aws:SourceIp`,
     /// `aws:SecureTransport`, MFA, the caller's tags) narrows nothing. ARNs
-    /// that end in `:*` (log groups) are not `*`. Only identity policies
+    /// that end in `:*` (log groups) are not `*`, and actions that an
+    /// unconditional `Deny` of the same policy refuses on every resource are
+    /// granted by nothing. Only identity policies
     /// are judged: in a resource-based policy (a KMS key policy, a queue
     /// policy) `*` is the resource the policy is attached to.
     ///
@@ -106,6 +108,9 @@ impl Rule for ResourceStar {
                 .iter()
                 // Every action is POL012's business (`*`, `*:*`).
                 .filter(|pattern| !names_every_action(pattern))
+                // Taken back by an unconditional `Deny` on every resource:
+                // the statement grants nothing of it.
+                .filter(|pattern| !document.denies_everywhere(pattern))
                 .filter(|pattern| {
                     catalog
                         .expand(pattern)

@@ -8,7 +8,9 @@ use super::{names_every_action, only_stars, subject, user_document};
 declare_rule! {
     /// ## What it does
     /// Flags `Allow` statements whose `Action` is `*` or a whole service
-    /// (`s3:*`), however the stars are written (`*:*`, `s3:**`).
+    /// (`s3:*`), however the stars are written (`*:*`, `s3:**`). A grant
+    /// that an unconditional `Deny` of the same policy takes back on every
+    /// resource (`Deny` `s3:*` on `*`) is not reported: it allows nothing.
     ///
     /// ## Why is this bad?
     /// Every action of the service — including deleting, re-permissioning and
@@ -50,7 +52,9 @@ impl Rule for WildcardAction {
                     || action.split_once(':').is_some_and(|(service, name)| {
                         only_stars(name) && !service.contains(['*', '?'])
                     });
-                if whole {
+                // An unconditional `Deny` of the same actions on every
+                // resource takes the grant back: nothing is allowed.
+                if whole && !document.denies_everywhere(action) {
                     out.report(
                         subject(cx, policy),
                         format!("statement {} allows `{action}`", statement.index),

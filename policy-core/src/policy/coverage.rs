@@ -1,0 +1,229 @@
+//! Questions about what one statement leaves to another in the same
+//! document: does one element cover everything another can name, and does
+//! an unconditional `Deny` take back an `Allow` whatever the request.
+//! Answered with the evaluator's matching (wildcards, ASCII case of action
+//! names), never by comparing strings.
+
+use std::borrow::Cow;
+
+use super::{Effect, Patterns, PolicyDocument, PrincipalKind, Principals, Statement};
+use crate::glob::{patterns_overlap, wildcard_match, Case};
+
+/// Whether every value `inner` can match is matched by `outer`. A pattern
+/// covers another when it matches the other's text with the other's
+/// wildcards read literally: a `*` or `?` of the inner pattern is then
+/// swallowed by a `*` of the outer one (or a `?` by a `?`), which still
+/// holds whatever it stands for. Two cases break that reasoning and are not
+/// counted: an outer `?` lined up with an inner `*` (one character against
+/// any number), and a policy variable (`${aws:username}`), whose value is
+/// not its text — the inner one is read as the `*` it could be.
+pub fn pattern_covers(outer: &str, inner: &str, case: Case) -> bool {
+    if outer.bytes().all(|b| b == b'*') && !outer.is_empty() {
+        return true;
+    }
+    let inner = variables_as_stars(inner);
+    !(outer.contains('?') && inner.contains('*')) && wildcard_match(outer, &inner, case)
+}
+
+/// Whether every value `inner` can match is matched by one of `outer`'s
+/// patterns ([`pattern_covers`]). Negated elements (`NotAction`,
+/// `NotResource`) are never counted as covering or covered.
+pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
+    if outer.negated || inner.negated {
+        return false;
+    }
+    inner.values.iter().all(|value| {
+        outer
+            .values
+            .iter()
+            .any(|pattern| pattern_covers(pattern, value, case))
+    })
+}
+
+/// `text` with each `${…}` read as `*` (what a variable can stand for).
+fn variables_as_stars(text: &str) -> Cow<'_, str> {
+    if !text.contains("${") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push('*');
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+impl PolicyDocument {
+    /// Whether an unconditional `Deny` of this document refuses every action
+    /// `action` (a name or a pattern such as `s3:Get*`) can name, on every
+    /// resource and to every caller — so that an `Allow` of it in the same
+    /// document grants nothing, whatever else the request brings. An
+    /// explicit deny always wins.
+    ///
+    /// Only denials that hold for every request count: no `Condition`, a
+    /// `Resource` of `*` (or none, in a trust policy), no principal or every
+    /// principal. `Deny` + `NotAction` refuses the actions its list cannot
+    /// name.
+    pub fn denies_everywhere(&self, action: &str) -> bool {
+        self.statements
+            .iter()
+            .any(|statement| denies_always(statement) && denies_action(&statement.action, action))
+    }
+}
+
+/// Whether a statement is a `Deny` that holds for every caller, resource
+/// and context.
+fn denies_always(statement: &Statement) -> bool {
+    let every_resource = match &statement.resource {
+        None => true,
+        Some(resource) => {
+            !resource.negated
+                && resource
+                    .values
+                    .iter()
+                    .any(|r| !r.is_empty() && r.bytes().all(|b| b == b'*'))
+        }
+    };
+    let every_caller = match &statement.principal {
+        None => true,
+        Some(element) => {
+            !element.negated
+                && match &element.principals {
+                    Principals::Everyone => true,
+                    Principals::Entries(entries) => entries
+                        .iter()
+                        .any(|e| e.kind == PrincipalKind::Aws && e.value == "*"),
+                }
+        }
+    };
+    statement.effect == Effect::Deny
+        && statement.conditions.is_empty()
+        && every_resource
+        && every_caller
+}
+
+/// Whether an `Action`/`NotAction` element names every action `action` can.
+fn denies_action(element: &Patterns, action: &str) -> bool {
+    if element.negated {
+        // Every action but those listed: the pattern must reach none of them.
+        let action = action.to_ascii_lowercase();
+        element
+            .values
+            .iter()
+            .all(|listed| !patterns_overlap(&listed.to_ascii_lowercase(), &action))
+    } else {
+        element
+            .values
+            .iter()
+            .any(|listed| pattern_covers(listed, action, Case::AsciiInsensitive))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(statements: serde_json::Value) -> PolicyDocument {
+        let value = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+        match PolicyDocument::from_value(&value) {
+            Ok(parsed) => parsed.document,
+            Err(e) => panic!("test document does not parse: {e}"),
+        }
+    }
+
+    fn allow_all_and(deny: serde_json::Value) -> PolicyDocument {
+        document(serde_json::json!([
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            deny
+        ]))
+    }
+
+    #[test]
+    fn an_unconditional_deny_on_every_resource_takes_back_what_it_names() {
+        let doc = allow_all_and(
+            serde_json::json!({"Effect": "Deny", "Action": ["s3:*", "IAM:PassRole"], "Resource": "*"}),
+        );
+        assert!(doc.denies_everywhere("s3:GetObject"));
+        assert!(doc.denies_everywhere("s3:Get*"));
+        assert!(doc.denies_everywhere("s3:*"));
+        assert!(doc.denies_everywhere("iam:passrole"));
+        assert!(!doc.denies_everywhere("iam:PassRole*"));
+        assert!(!doc.denies_everywhere("*"));
+        assert!(!doc.denies_everywhere("dynamodb:GetItem"));
+    }
+
+    #[test]
+    fn deny_not_action_refuses_what_its_list_cannot_name() {
+        let doc = allow_all_and(serde_json::json!(
+            {"Effect": "Deny", "NotAction": ["s3:GetObject", "logs:*"], "Resource": "*"}
+        ));
+        assert!(doc.denies_everywhere("iam:PassRole"));
+        assert!(doc.denies_everywhere("s3:PutObject"));
+        assert!(doc.denies_everywhere("ec2:*"));
+        assert!(!doc.denies_everywhere("s3:GetObject"));
+        assert!(!doc.denies_everywhere("S3:GETOBJECT"));
+        assert!(!doc.denies_everywhere("s3:Get*"));
+        assert!(!doc.denies_everywhere("logs:PutLogEvents"));
+        assert!(!doc.denies_everywhere("*"));
+    }
+
+    #[test]
+    fn a_deny_that_may_not_hold_takes_back_nothing() {
+        for deny in [
+            serde_json::json!({"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}),
+            serde_json::json!({"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/*"}),
+            serde_json::json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}),
+            serde_json::json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
+        ] {
+            let doc = allow_all_and(deny.clone());
+            assert!(!doc.denies_everywhere("s3:GetObject"), "{deny}");
+        }
+    }
+
+    #[test]
+    fn in_a_resource_policy_only_a_deny_to_everyone_counts() {
+        let with = |principal: serde_json::Value| {
+            document(serde_json::json!([
+                {"Effect": "Deny", "Principal": principal, "Action": "sqs:*", "Resource": "*"}
+            ]))
+        };
+        assert!(with(serde_json::json!("*")).denies_everywhere("sqs:SendMessage"));
+        assert!(with(serde_json::json!({"AWS": "*"})).denies_everywhere("sqs:SendMessage"));
+        assert!(
+            !with(serde_json::json!({"AWS": "111122223333"})).denies_everywhere("sqs:SendMessage")
+        );
+    }
+
+    #[test]
+    fn covering_reads_inner_wildcards_and_variables_as_what_they_stand_for() {
+        assert!(pattern_covers("s3:*", "s3:Get*", Case::AsciiInsensitive));
+        assert!(pattern_covers(
+            "S3:GET*",
+            "s3:GetObject",
+            Case::AsciiInsensitive
+        ));
+        assert!(!pattern_covers(
+            "s3:Get?",
+            "s3:Get*",
+            Case::AsciiInsensitive
+        ));
+        assert!(pattern_covers("**", "anything", Case::Sensitive));
+        assert!(pattern_covers(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/${aws:username}",
+            Case::Sensitive
+        ));
+        assert!(!pattern_covers(
+            "arn:aws:s3:::b/home",
+            "arn:aws:s3:::b/${aws:username}",
+            Case::Sensitive
+        ));
+    }
+}
