@@ -10,6 +10,8 @@
 //! every span is checked against its table and every order the lookups rely
 //! on is checked again ([`check`]).
 
+use std::borrow::Cow;
+
 use super::{
     cmp_ignore_case, ActionData, Catalog, CatalogError, CatalogSource, KeyData, ResourceTypeData,
     ServiceData, Span,
@@ -121,8 +123,23 @@ impl Catalog {
         out.0
     }
 
-    /// Reads [`Catalog::to_binary`]'s output, checking it as it goes.
+    /// Reads [`Catalog::to_binary`]'s output, checking it as it goes (the
+    /// tests' way in: the program reads only the embedded file).
+    #[cfg(test)]
     pub(super) fn from_binary(bytes: &[u8]) -> Result<Catalog, CatalogError> {
+        Catalog::read_binary(bytes, |text| Cow::Owned(text.to_owned()))
+    }
+
+    /// [`Catalog::from_binary`] of bytes that live as long as the program
+    /// (the embedded file): the text is read in place, not copied.
+    pub(super) fn from_embedded(bytes: &'static [u8]) -> Result<Catalog, CatalogError> {
+        Catalog::read_binary(bytes, Cow::Borrowed)
+    }
+
+    fn read_binary<'b>(
+        bytes: &'b [u8],
+        keep: impl FnOnce(&'b str) -> Cow<'static, str>,
+    ) -> Result<Catalog, CatalogError> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(MAGIC.len())? != MAGIC {
             return Err(invalid("it is not a rolecall catalog file"));
@@ -141,7 +158,7 @@ impl Catalog {
             license: r.string()?,
             file: r.string()?,
         };
-        let text = r.string()?;
+        let text = keep(r.str()?);
         let keys = r.list(9, |r| {
             let name = r.span()?;
             let key_type =
@@ -327,7 +344,7 @@ fn next_in_order<'t>(
     what: &dyn Fn() -> String,
 ) -> Result<(), CatalogError> {
     if name.is_empty()
-        || name.contains([':', '*', '?'])
+        || name.bytes().any(|b| matches!(b, b':' | b'*' | b'?'))
         || previous.is_some_and(|p| cmp_ignore_case(p, name).is_ge())
     {
         return Err(invalid(format!(
@@ -397,10 +414,13 @@ impl<'a> Reader<'a> {
         Ok(Span::new(self.u32()?, self.u32()?))
     }
 
-    fn string(&mut self) -> Result<String, CatalogError> {
+    fn str(&mut self) -> Result<&'a str, CatalogError> {
         let len = self.u32()? as usize;
-        let bytes = self.take(len)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| invalid("a text is not UTF-8"))
+        std::str::from_utf8(self.take(len)?).map_err(|_| invalid("a text is not UTF-8"))
+    }
+
+    fn string(&mut self) -> Result<String, CatalogError> {
+        self.str().map(str::to_owned)
     }
 
     /// A table of `count` records of `size` bytes each: the count is checked

@@ -139,7 +139,7 @@ impl Builder {
         }
         Ok(Catalog {
             source: file.source,
-            text: self.text,
+            text: std::borrow::Cow::Owned(self.text),
             keys: self.keys,
             templates,
             services: self.services,

@@ -54,16 +54,47 @@ impl NameIndex {
     }
 }
 
-/// A hash of the parts joined, ASCII case folded (FxHash's mixing, then its
-/// high bits brought down: the table keeps the low ones).
+/// A hash of the parts joined, ASCII case folded, read eight bytes at a
+/// time (FxHash's mixing per word, then its high bits brought down: the
+/// table keeps the low ones). Case is folded by setting bit 5 of every
+/// byte: an upper-case letter and its lower-case one then agree, which is
+/// all a hash needs (other bytes that agree only collide, and the caller
+/// compares names).
 fn hash(parts: [&str; 3]) -> u64 {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    let mix = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(SEED);
     let mut h: u64 = 0;
+    // The bytes of an unfinished word, and how many there are.
+    let mut word: u64 = 0;
+    let mut filled = 0u32;
+    let mut length = 0u64;
     for part in parts {
-        for &b in part.as_bytes() {
-            h = (h.rotate_left(5) ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(SEED);
+        let mut bytes = part.as_bytes();
+        length += bytes.len() as u64;
+        if filled == 0 {
+            let mut words = bytes.chunks_exact(8);
+            for chunk in &mut words {
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(chunk);
+                h = mix(h, u64::from_le_bytes(eight) | FOLD);
+            }
+            bytes = words.remainder();
+        }
+        for &b in bytes {
+            word |= u64::from(b | 0x20) << (8 * filled);
+            filled += 1;
+            if filled == 8 {
+                h = mix(h, word);
+                word = 0;
+                filled = 0;
+            }
         }
     }
+    if filled > 0 {
+        h = mix(h, word);
+    }
+    h = mix(h, length);
     h ^ (h >> 29) ^ (h >> 47)
 }
 
@@ -102,6 +133,23 @@ mod tests {
         }
         let parts = ["svc1", ":", "Action2"];
         assert_eq!(index.find(parts, |j| is_named(&names[j], parts)), None);
+        // Split anywhere, the joined name hashes the same.
+        let name = "SecretsManager:GetSecretValue";
+        for at in 0..=name.len() {
+            let (head, tail) = name.split_at(at);
+            for middle in 0..=tail.len() {
+                let (a, b) = tail.split_at(middle);
+                assert_eq!(hash([head, a, b]), hash([name, "", ""]), "{head}|{a}|{b}");
+            }
+        }
+        assert_eq!(
+            hash(["secretsmanager:getsecretvalue", "", ""]),
+            hash([name, "", ""])
+        );
+        assert_ne!(
+            hash(["secretsmanager:getsecretvalu", "", ""]),
+            hash([name, "", ""])
+        );
         let empty = NameIndex::build(0, |_| ["", "", ""]);
         assert_eq!(empty.find(["a", "", ""], |_| true), None);
     }

@@ -62,7 +62,7 @@ static EMBEDDED: &[u8] = include_bytes!("../../data/iam-catalog.bin");
 pub fn catalog() -> Result<&'static Catalog, CatalogError> {
     static CATALOG: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
     CATALOG
-        .get_or_init(|| Catalog::from_binary(EMBEDDED))
+        .get_or_init(|| Catalog::from_embedded(EMBEDDED))
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -113,7 +113,8 @@ impl fmt::Display for CatalogSource {
 pub struct Catalog {
     source: CatalogSource,
     /// Every name and ARN pattern, end to end; the tables hold spans of it.
-    text: String,
+    /// The embedded catalog's text is read where it lies in the binary.
+    text: std::borrow::Cow<'static, str>,
     /// Every condition key, sorted by ASCII-lower-case name.
     keys: Vec<KeyData>,
     /// The templated keys, sorted by the lower-case text before their `:`.
