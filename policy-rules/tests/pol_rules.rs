@@ -289,6 +289,38 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
     }
 }
 
+#[test]
+fn pol011_conditions_about_the_caller_do_not_narrow_the_roles() {
+    // Who may pass (a network, MFA, a tag) is not which roles, or to which
+    // service: each of these still passes any role.
+    for condition in [
+        serde_json::json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        serde_json::json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
+        serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "platform"}}),
+    ] {
+        let found = lint("POL011", passing("*", Some(condition.clone())));
+        assert_eq!(found.len(), 1, "{condition}: {found:?}");
+    }
+    // A deny that only some callers meet leaves the grant to the others.
+    let mut unless_mfa = passing("*", None);
+    if let Some(list) = unless_mfa["Statement"].as_array_mut() {
+        list.push(
+            serde_json::json!({"Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}),
+        );
+    }
+    assert_eq!(lint("POL011", unless_mfa).len(), 1);
+    // Conditions on the role or the service still narrow it.
+    for condition in [
+        serde_json::json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+            "StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+        serde_json::json!({"StringEquals": {"aws:ResourceTag/team": "platform"}}),
+    ] {
+        let found = lint("POL011", passing("*", Some(condition.clone())));
+        assert!(found.is_empty(), "{condition}: {found:?}");
+    }
+}
+
 /// An identity policy of `count` statements, each one string action on one
 /// string resource.
 fn many_statements(count: usize) -> Value {

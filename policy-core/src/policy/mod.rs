@@ -5,12 +5,14 @@
 //! once while parsing; every element remembers its JSON pointer so findings
 //! can point at it. See [`PolicyDocument::parse_str`].
 
+mod caller;
 mod coverage;
 mod embedded;
 mod operator;
 mod parse;
 mod serde_impl;
 
+pub use caller::is_about_the_caller;
 pub use coverage::{covers, pattern_covers};
 pub use embedded::{decode_document, find_document, DocumentEncoding, FoundDocument};
 pub use operator::{

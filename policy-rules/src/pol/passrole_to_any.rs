@@ -1,5 +1,7 @@
 use policy_core::declare_rule;
-use policy_core::eval::{ContextValue, Decision, PolicySet, Principal, Request, RequestContext};
+use policy_core::eval::{
+    CompiledPolicy, ContextValue, Decision, PolicySet, Principal, Request, RequestContext,
+};
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 
@@ -79,6 +81,9 @@ declare_rule! {
     /// and one that lets any service through (`StringLike "*"`) does not. The
     /// account is any, or one the policy names in a role ARN
     /// (`arn:aws:iam::123456789012:role/*` is every role of that account).
+    /// The caller is the best placed one: conditions about who calls (source
+    /// IP, MFA, the caller's tags) are met in an `Allow` and avoided in a
+    /// `Deny` — they decide who may pass any role, not which roles.
     ///
     /// ## Why is this bad?
     /// Passing any role (an admin role included) to a new Lambda function, EC2
@@ -107,8 +112,21 @@ impl Rule for PassroleToAny {
         if !user_policy(policy) || policy.kind() != policy_core::eval::PolicyKind::Identity {
             return;
         }
+        // Asked of the policy as the best-placed caller sees it: a grant to
+        // callers from one network still passes any role.
+        let compiled = match policy
+            .document
+            .as_deref()
+            .and_then(|d| d.for_the_best_placed_caller())
+        {
+            Some(document) => std::sync::Arc::new(CompiledPolicy::compile(
+                &document,
+                policy_core::eval::PolicyKind::Identity,
+            )),
+            None => policy.compiled.clone(),
+        };
         let set = PolicySet {
-            identity: vec![policy.compiled.clone()],
+            identity: vec![compiled],
             ..PolicySet::default()
         };
         let ask = |(principal, context, role): &(Principal, RequestContext, String)| -> Option<_> {

@@ -2,47 +2,9 @@ use policy_core::catalog::catalog;
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
-use policy_core::policy::Effect;
+use policy_core::policy::{is_about_the_caller, Effect};
 
 use super::{names_every_action, subject, user_document};
-
-/// Whether a condition key is about who calls and how (network, transport,
-/// MFA, time, the caller's identity and tags) — such a condition narrows
-/// nothing about which resources the statement reaches.
-fn about_the_caller(key: &str) -> bool {
-    const KEYS: &[&str] = &[
-        "aws:sourceip",
-        "aws:securetransport",
-        "aws:multifactorauthpresent",
-        "aws:multifactorauthage",
-        "aws:currenttime",
-        "aws:epochtime",
-        "aws:principalarn",
-        "aws:principalaccount",
-        "aws:principalorgid",
-        "aws:principalorgpaths",
-        "aws:principaltype",
-        "aws:principalisawsservice",
-        "aws:userid",
-        "aws:username",
-        "aws:useragent",
-        "aws:referer",
-        "aws:sourcevpc",
-        "aws:sourcevpce",
-        "aws:vpcsourceip",
-        "aws:viaawsservice",
-        "aws:calledvia",
-        "aws:calledviafirst",
-        "aws:calledvialast",
-        "aws:tokenissuetime",
-        "aws:sourceidentity",
-        "aws:federatedprovider",
-    ];
-    KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
-        || key
-            .get(..17)
-            .is_some_and(|head| head.eq_ignore_ascii_case("aws:principaltag/"))
-}
 
 declare_rule! {
     /// ## What it does
@@ -91,7 +53,7 @@ impl Rule for ResourceStar {
         };
         let Ok(catalog) = catalog() else { return };
         for statement in document.statements.iter().filter(|s| {
-            s.effect == Effect::Allow && s.conditions.iter().all(|c| about_the_caller(&c.key))
+            s.effect == Effect::Allow && s.conditions.iter().all(|c| is_about_the_caller(&c.key))
         }) {
             let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
                 continue;
