@@ -391,6 +391,12 @@ fn pol004_wildcards_do_not_make_any_resource_fit() {
             "lambda:InvokeFunction",
             "arn:aws:lambda:us-east-1:123456789012:layer:shared",
         ),
+        // A state machine's alias and version ARNs are authorized as the
+        // state machine.
+        (
+            "states:StartExecution",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:orders:PROD",
+        ),
     ] {
         let found = lint("POL004", allowing_on(action, resource));
         assert_eq!(found.len(), 1, "{action} on {resource}: {found:?}");
@@ -430,6 +436,14 @@ fn pol004_resources_of_the_actions_type_fit() {
             "arn:aws:iam::123456789012:role/service-role/*",
         ),
         ("xray:PutTraceSegments", "*"),
+        (
+            "states:StartExecution",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:orders",
+        ),
+        (
+            "states:StartExecution",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:*",
+        ),
         // No ARN at all: POL003 reports it, not this rule.
         ("s3:GetObject", "s3"),
         ("s3:GetObject", ""),
@@ -494,6 +508,37 @@ fn pol001_sids_of_identity_policies_are_letters_and_digits() {
     });
     let found = lint("POL001", resource_policy);
     assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn pol003_the_service_is_named_and_api_gateway_may_abbreviate() {
+    for resource in [
+        "arn:aws:s3*:::b/*",
+        "arn:aws:*:::b/*",
+        "arn:aws:sq?:us-east-1:123456789012:q",
+    ] {
+        let found = lint("POL003", allowing_on("s3:GetObject", resource));
+        assert_eq!(found.len(), 1, "{resource}: {found:?}");
+        assert!(found[0].1.contains("service"), "{}", found[0].1);
+    }
+    // API Gateway's own shorthand, expanded when the policy is saved.
+    let gateway = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
+            "Resource": ["execute-api:/*", "execute-api:/prod/GET/orders"]}]
+    });
+    assert!(lint("POL003", gateway).is_empty());
+}
+
+#[test]
+fn pol001_accepts_a_cloudfront_origin_access_identity() {
+    let bucket_policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::orders-site/*"}]
+    });
+    assert!(lint("POL001", bucket_policy).is_empty());
 }
 
 #[test]

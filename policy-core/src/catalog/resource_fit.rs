@@ -7,8 +7,9 @@
 //! `?` one character. The type side is read as real ARNs are made: a
 //! placeholder stands for text that never holds a `:` when it fills one
 //! of the first five segments (partition, service, region, account), when
-//! more of the ARN follows it, or when it names an identifier (`…Id`,
-//! `…ID`, `…Uuid`); and never a `/` when it is a name AWS's naming rules
+//! more of the ARN follows it, when it names an identifier (`…Id`,
+//! `…ID`, `…Uuid`), or a state machine (whose `:PROD` suffix names an
+//! alias); and never a `/` when it is a name AWS's naming rules
 //! keep to one path element (an S3 bucket, a DynamoDB table or index, an
 //! SQS queue, an SNS topic, a Kinesis stream, a Lambda function). Any other placeholder ending the pattern — an object key, a
 //! log group, a role with its path — may hold anything. Without these
@@ -51,6 +52,13 @@ const ONE_ELEMENT_NAMES: &[(&str, &str)] = &[
     ("lambda", "FunctionName"),
 ];
 
+/// Placeholders that end their pattern but whose values AWS's naming rules
+/// keep free of `:`, by service, where a `:` would name another resource:
+/// a state machine's versions and aliases (`stateMachine:orders:PROD`) are
+/// authorized as the state machine (Step Functions Developer Guide,
+/// "Authorization for versions and aliases").
+const NO_COLON_NAMES: &[(&str, &str)] = &[("states", "StateMachineName")];
+
 /// Whether a placeholder name is an identifier's (no `:` in its values).
 fn names_an_identifier(name: &str) -> bool {
     ["Id", "ID", "Uuid", "UUID"]
@@ -73,7 +81,10 @@ impl TypeShape {
                 rest = &rest[name.len() + 3..];
                 let last = rest.is_empty();
                 pieces.push(Piece::Run(Bounds {
-                    colon: colons < 5 || !last || names_an_identifier(name),
+                    colon: colons < 5
+                        || !last
+                        || names_an_identifier(name)
+                        || NO_COLON_NAMES.contains(&(service, name)),
                     slash: ONE_ELEMENT_NAMES.contains(&(service, name)),
                 }));
                 continue;
@@ -197,6 +208,24 @@ mod tests {
     const TABLE: &str = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
     const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
     const IOT_TOPIC: &str = "arn:${Partition}:iot:${Region}:${Account}:topic/${TopicName}";
+
+    #[test]
+    fn a_state_machine_name_holds_no_colon() {
+        // `stateMachine:orders:PROD` is an alias, authorized as the machine.
+        let machine = TypeShape::new(
+            "arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}",
+        );
+        let fits = |resource: &str| machine.may_be_named_by(resource);
+        assert_eq!(
+            fits("arn:aws:states:us-east-1:1:stateMachine:m:PROD"),
+            Some(false)
+        );
+        assert_eq!(
+            fits("arn:aws:states:us-east-1:1:stateMachine:m"),
+            Some(true)
+        );
+        assert_eq!(fits("arn:aws:states:*:*:stateMachine:*"), Some(true));
+    }
 
     #[test]
     fn resources_of_the_type_fit() {

@@ -458,6 +458,18 @@ fn aws_principal(value: &str) -> Result<PrincipalPattern, (String, String)> {
         )
     };
     let parsed = Arn::parse(value).map_err(|_| bad())?;
+    // A CloudFront origin access identity is named in an account of its
+    // own (S3 User Guide: `arn:aws:iam::cloudfront:user/CloudFront Origin
+    // Access Identity E…`): a user like any other to the evaluator.
+    if parsed.service() == "iam"
+        && parsed.account() == "cloudfront"
+        && parsed
+            .resource()
+            .strip_prefix("user/CloudFront Origin Access Identity ")
+            .is_some_and(|id| !id.is_empty())
+    {
+        return Ok(PrincipalPattern::User(value.into()));
+    }
     if !arn::is_account_id(parsed.account()) {
         return Err(bad());
     }
@@ -683,6 +695,22 @@ mod tests {
         let policy = CompiledPolicy::from_value(&doc, PolicyKind::Resource);
         assert!(policy.statements().is_empty());
         assert_eq!(policy.diagnostics()[0].pointer, "/Statement/Principal/AWS");
+    }
+
+    #[test]
+    fn a_cloudfront_origin_access_identity_is_a_principal() {
+        let oai = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC";
+        let c = principal_of(&format!(r#""Principal":{{"AWS":"{oai}"}}"#));
+        assert_eq!(c.patterns[..], [PrincipalPattern::User(oai.into())]);
+        for bad in [
+            "arn:aws:iam::cloudfront:user/someone",
+            "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ",
+            "arn:aws:iam::cloudfront:role/CloudFront Origin Access Identity E1",
+        ] {
+            let doc = serde_json::json!({"Statement": {"Effect": "Allow", "Principal": {"AWS": bad}, "Action": "s3:GetObject", "Resource": "*"}});
+            let policy = CompiledPolicy::from_value(&doc, PolicyKind::Resource);
+            assert!(policy.diagnostics().iter().any(|d| d.is_error()), "{bad}");
+        }
     }
 
     #[test]

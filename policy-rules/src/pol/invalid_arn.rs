@@ -9,7 +9,10 @@ declare_rule! {
     /// ## What it does
     /// Reports malformed ARNs in `Resource`/`NotResource` and in the values
     /// of ARN condition operators: text that is not `*` and not of the form
-    /// `arn:partition:service:region:account:resource`.
+    /// `arn:partition:service:region:account:resource`, a partition AWS does
+    /// not have, or a wildcard in the service part (which IAM does not
+    /// allow). API Gateway's abbreviated `execute-api:/…` resources are
+    /// accepted: the service expands them when the policy is saved.
     ///
     /// ## Why is this bad?
     /// A malformed ARN matches nothing: the grant or the Deny silently does
@@ -43,6 +46,11 @@ fn problem(text: &str) -> Option<&'static str> {
             Some("has an empty partition or service")
         }
         Some(parts) if parts[5].is_empty() => Some("has an empty resource part"),
+        // "You can't use a wildcard in the service segment" (IAM User
+        // Guide, Resource element): the service must be named.
+        Some(parts) if parts[2].contains(['*', '?']) => {
+            Some("has a wildcard in its service part, which IAM does not allow")
+        }
         // Every AWS partition is `aws` or `aws-…` (`aws-cn`, `aws-us-gov`,
         // `aws-iso-b`); a literal other one names nothing.
         Some(parts)
@@ -68,6 +76,12 @@ impl Rule for InvalidArn {
         for statement in &document.statements {
             if let Some(resources) = &statement.resource {
                 for (i, value) in resources.values.iter().enumerate() {
+                    // API Gateway's resource policies may abbreviate their
+                    // own ARNs (`execute-api:/stage/GET/path`): the service
+                    // writes the full ARN when the policy is saved.
+                    if value.starts_with("execute-api:/") {
+                        continue;
+                    }
                     if let Some(why) = problem(value) {
                         out.report(
                             subject(cx, policy),
