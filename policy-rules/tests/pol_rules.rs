@@ -123,12 +123,12 @@ fn allowing(action: &str) -> Value {
 
 #[test]
 fn pol012_every_spelling_of_all_actions_fires() {
-    for action in ["*", "*:*", "**", "s3:*", "s3:**", "S3:*"] {
+    for action in ["*", "*:*", "**", "s3:*", "s3:**", "S3:*", "s3:?*", "s3:*?"] {
         let found = lint("POL012", allowing(action));
         assert_eq!(found.len(), 1, "{action}: {found:?}");
         assert_eq!(found[0].0, "/Statement/0/Action", "{action}");
     }
-    for action in ["s3:Get*", "s3:*Object", "s*:*", "s3:GetObject"] {
+    for action in ["s3:Get*", "s3:*Object", "s*:*", "s3:GetObject", "s3:???"] {
         let found = lint("POL012", allowing(action));
         assert!(found.is_empty(), "{action}: {found:?}");
     }

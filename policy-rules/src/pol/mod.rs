@@ -64,16 +64,20 @@ pub(crate) fn catalog_label(catalog: &policy_core::catalog::Catalog) -> String {
     format!("{} {}, {date}", source.name, source.version)
 }
 
-/// Whether a text is one or more `*` and nothing else.
-pub(crate) fn only_stars(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b == b'*')
+/// Whether a text matches any service prefix or action name: wildcards
+/// only, at least one `*` and at most one `?` (`*`, `**`, `?*`: every
+/// prefix and name has two characters or more).
+pub(crate) fn any_name(text: &str) -> bool {
+    text.contains('*')
+        && text.bytes().all(|b| b == b'*' || b == b'?')
+        && text.bytes().filter(|&b| b == b'?').count() <= 1
 }
 
 /// Whether an action pattern is every action, however written (`*`, `**`,
-/// `*:*`).
+/// `*:*`, `?*`).
 pub(crate) fn names_every_action(pattern: &str) -> bool {
-    only_stars(pattern)
+    any_name(pattern)
         || pattern
             .split_once(':')
-            .is_some_and(|(service, name)| only_stars(service) && only_stars(name))
+            .is_some_and(|(service, name)| any_name(service) && any_name(name))
 }

@@ -3,12 +3,12 @@ use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 use policy_core::policy::Effect;
 
-use super::{names_every_action, only_stars, subject, user_document};
+use super::{any_name, names_every_action, subject, user_document};
 
 declare_rule! {
     /// ## What it does
     /// Flags `Allow` statements whose `Action` is `*` or a whole service
-    /// (`s3:*`), however the stars are written (`*:*`, `s3:**`). A grant
+    /// (`s3:*`), however the stars are written (`*:*`, `s3:**`, `s3:?*`). A grant
     /// that an unconditional `Deny` of the same policy takes back on every
     /// resource (`Deny` `s3:*` on `*`) is not reported: it allows nothing.
     ///
@@ -50,7 +50,7 @@ impl Rule for WildcardAction {
                 // (`s3:*`, `s3:**`).
                 let whole = names_every_action(action)
                     || action.split_once(':').is_some_and(|(service, name)| {
-                        only_stars(name) && !service.contains(['*', '?'])
+                        any_name(name) && !service.contains(['*', '?'])
                     });
                 // An unconditional `Deny` of the same actions on every
                 // resource takes the grant back: nothing is allowed.
