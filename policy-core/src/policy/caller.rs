@@ -6,13 +6,13 @@
 //! condition as met by some caller: `Allow iam:PassRole` on `*` to callers
 //! from one IP range still passes any role.
 
-use super::{Effect, PolicyDocument};
+use super::{Condition, Effect, PolicyDocument};
 
 /// Whether a condition key is about the caller and the call (network,
 /// transport, MFA, time, the caller's identity and tags, the services that
 /// called) — a condition on it narrows nothing about the resources a
 /// statement reaches.
-pub fn is_about_the_caller(key: &str) -> bool {
+fn is_about_the_caller(key: &str) -> bool {
     const KEYS: &[&str] = &[
         "aws:sourceip",
         "aws:securetransport",
@@ -48,29 +48,66 @@ pub fn is_about_the_caller(key: &str) -> bool {
             .is_some_and(|head| head.eq_ignore_ascii_case(PRINCIPAL_TAG))
 }
 
+/// Whether a key is the clock, which no caller chooses (a condition on it
+/// holds for every request of a period, or for none).
+fn is_the_clock(key: &str) -> bool {
+    ["aws:currenttime", "aws:epochtime", "aws:tokenissuetime"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(key))
+}
+
+impl Condition {
+    /// Whether this condition is about the caller only: its key is (the
+    /// caller's network, transport, MFA, clock, identity or tags), and so
+    /// is every policy variable among its values. `aws:PrincipalTag/team`
+    /// compared with `${aws:ResourceTag/team}` ties the caller to the
+    /// resource, which narrows the resources.
+    pub fn is_about_the_caller(&self) -> bool {
+        is_about_the_caller(&self.key)
+            && self.values.iter().all(|value| {
+                let mut rest = value.as_str();
+                while let Some(start) = rest.find("${") {
+                    let inner = &rest[start + 2..];
+                    let Some(end) = inner.find('}') else {
+                        break;
+                    };
+                    // `${aws:username, 'default'}`: the name before the comma.
+                    let name = inner[..end].split(',').next().unwrap_or_default().trim();
+                    if !is_about_the_caller(name) {
+                        return false;
+                    }
+                    rest = &inner[end + 1..];
+                }
+                true
+            })
+    }
+}
+
 impl PolicyDocument {
     /// The document as it applies to the caller that suits it best: every
-    /// `Allow` condition about the caller ([`is_about_the_caller`]) met,
-    /// every `Deny` that hangs on one avoided (some caller has MFA, comes
-    /// from the allowed network, carries the tag). Conditions on anything
-    /// else stay. `None` when no statement has a condition about the caller.
+    /// `Allow` condition about the caller ([`Condition::is_about_the_caller`])
+    /// met, every `Deny` that hangs on one avoided (some caller has MFA,
+    /// comes from the allowed network, carries the tag). Conditions on
+    /// anything else stay, and so do those on the clock, which no caller
+    /// chooses. `None` when no statement has a condition to meet or avoid.
     ///
     /// An answer about this document ("can it pass any role?") is the
     /// answer for the best-placed caller — which is the one that matters.
+    /// Conditions are met or avoided one by one: an `Allow` from one network
+    /// and a `Deny` outside another, which no single caller escapes, both
+    /// give way.
     pub fn for_the_best_placed_caller(&self) -> Option<PolicyDocument> {
-        let about_the_caller =
-            |s: &super::Statement| s.conditions.iter().any(|c| is_about_the_caller(&c.key));
-        if !self.statements.iter().any(about_the_caller) {
+        let chosen = |c: &Condition| c.is_about_the_caller() && !is_the_clock(&c.key);
+        let hangs_on_the_caller = |s: &super::Statement| s.conditions.iter().any(chosen);
+        if !self.statements.iter().any(hangs_on_the_caller) {
             return None;
         }
         let mut document = self.clone();
         document
             .statements
-            .retain(|s| s.effect == Effect::Allow || !about_the_caller(s));
+            .retain(|s| s.effect == Effect::Allow || !hangs_on_the_caller(s));
         for statement in &mut document.statements {
-            statement
-                .conditions
-                .retain(|c| !is_about_the_caller(&c.key));
+            statement.conditions.retain(|c| !chosen(c));
         }
         Some(document)
     }
@@ -143,5 +180,48 @@ mod tests {
             ]
         );
         assert!(best.for_the_best_placed_caller().is_none());
+    }
+
+    fn conditions(value: serde_json::Value) -> Vec<Condition> {
+        let document = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": value}]});
+        match PolicyDocument::from_value(&document) {
+            Ok(parsed) => parsed.document.statements[0].conditions.clone(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_variable_of_the_resource_ties_the_caller_to_it() {
+        let about = |value: serde_json::Value| conditions(value)[0].is_about_the_caller();
+        assert!(about(
+            serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "ops"}})
+        ));
+        assert!(about(
+            serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "${aws:username}"}})
+        ));
+        assert!(!about(
+            serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "${aws:ResourceTag/team}"}})
+        ));
+        assert!(!about(
+            serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "${iam:ResourceTag/team, 'x'}"}})
+        ));
+    }
+
+    #[test]
+    fn the_clock_is_nobody_s_choice() {
+        let value = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+                {"Effect": "Deny", "Action": "*", "Resource": "*",
+                 "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}
+            ]
+        });
+        let document = match PolicyDocument::from_value(&value) {
+            Ok(parsed) => parsed.document,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(document.for_the_best_placed_caller().is_none());
     }
 }

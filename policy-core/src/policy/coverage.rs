@@ -18,11 +18,15 @@ use crate::glob::{patterns_overlap, wildcard_match, Case};
 /// any number), and a policy variable (`${aws:username}`), whose value is
 /// not its text — the inner one is read as the `*` it could be.
 pub fn pattern_covers(outer: &str, inner: &str, case: Case) -> bool {
-    if outer.bytes().all(|b| b == b'*') && !outer.is_empty() {
+    covers_text(outer, &variables_as_stars(inner), case)
+}
+
+/// [`pattern_covers`] of an inner pattern whose variables are stars already.
+fn covers_text(outer: &str, inner: &str, case: Case) -> bool {
+    if !outer.is_empty() && outer.bytes().all(|b| b == b'*') {
         return true;
     }
-    let inner = variables_as_stars(inner);
-    !(outer.contains('?') && inner.contains('*')) && wildcard_match(outer, &inner, case)
+    !(outer.contains('?') && inner.contains('*')) && wildcard_match(outer, inner, case)
 }
 
 /// Whether every value `inner` can match is matched by one of `outer`'s
@@ -33,10 +37,11 @@ pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
         return false;
     }
     inner.values.iter().all(|value| {
+        let value = variables_as_stars(value);
         outer
             .values
             .iter()
-            .any(|pattern| pattern_covers(pattern, value, case))
+            .any(|pattern| covers_text(pattern, &value, case))
     })
 }
 
@@ -59,37 +64,93 @@ fn variables_as_stars(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How many byte-pair steps of pattern comparison one document's
+/// [`Denials`] may spend: comparing two patterns costs up to the product of
+/// their lengths, and a hostile file can hold thousands of long ones. Past
+/// the budget an action counts as not denied, the answer that keeps a
+/// finding.
+const WORK_BUDGET: u64 = 1 << 24;
+
+/// The `Action`/`NotAction` lists of a document's `Deny` statements that
+/// hold for every request ([`PolicyDocument::unconditional_denials`]),
+/// lower-cased once.
+pub struct Denials {
+    /// `(negated, patterns)`: `NotAction` lists are negated.
+    lists: Vec<(bool, Vec<String>)>,
+    /// Work left ([`WORK_BUDGET`]).
+    budget: std::cell::Cell<u64>,
+}
+
 impl PolicyDocument {
-    /// Whether an unconditional `Deny` of this document refuses every action
-    /// `action` (a name or a pattern such as `s3:Get*`) can name, on every
-    /// resource and to every caller — so that an `Allow` of it in the same
-    /// document grants nothing, whatever else the request brings. An
-    /// explicit deny always wins.
-    ///
-    /// Only denials that hold for every request count: no `Condition`, a
-    /// `Resource` of `*` (or none, in a trust policy), no principal or every
-    /// principal. `Deny` + `NotAction` refuses the actions its list cannot
-    /// name.
-    pub fn denies_everywhere(&self, action: &str) -> bool {
-        self.statements
+    /// The document's denials that hold whatever the request: `Deny`
+    /// statements with no `Condition`, a `Resource` of `*`, and no principal
+    /// or every principal. Ask them [`Denials::refuse_everywhere`].
+    pub fn unconditional_denials(&self) -> Denials {
+        let lists = self
+            .statements
             .iter()
-            .any(|statement| denies_always(statement) && denies_action(&statement.action, action))
+            .filter(|s| denies_always(s))
+            .map(|s| {
+                let patterns = s
+                    .action
+                    .values
+                    .iter()
+                    .map(|p| p.to_ascii_lowercase())
+                    .collect();
+                (s.action.negated, patterns)
+            })
+            .collect();
+        Denials {
+            lists,
+            budget: std::cell::Cell::new(WORK_BUDGET),
+        }
+    }
+}
+
+impl Denials {
+    /// Whether these denials refuse every action `action` (a name or a
+    /// pattern such as `s3:Get*`) can name, on every resource and to every
+    /// caller — so that an `Allow` of it in the same document grants
+    /// nothing: an explicit deny always wins. `Deny` + `NotAction` refuses
+    /// the actions its list cannot name.
+    pub fn refuse_everywhere(&self, action: &str) -> bool {
+        if self.lists.is_empty() {
+            return false;
+        }
+        let action = action.to_ascii_lowercase();
+        let afford = |listed: &str| {
+            let cost = (listed.len() as u64 + 1) * (action.len() as u64 + 1);
+            let left = self.budget.get();
+            self.budget.set(left.saturating_sub(cost));
+            cost <= left
+        };
+        self.lists.iter().any(|(negated, listed)| {
+            if *negated {
+                // Every action but those listed: the pattern must reach
+                // none of them.
+                listed
+                    .iter()
+                    .all(|l| afford(l) && !patterns_overlap(l, &action))
+            } else {
+                listed
+                    .iter()
+                    .any(|l| afford(l) && covers_text(l, &action, Case::Sensitive))
+            }
+        })
     }
 }
 
 /// Whether a statement is a `Deny` that holds for every caller, resource
-/// and context.
+/// and context. A statement with no `Resource` (a trust policy's) is left
+/// out: in any other policy it is invalid.
 fn denies_always(statement: &Statement) -> bool {
-    let every_resource = match &statement.resource {
-        None => true,
-        Some(resource) => {
-            !resource.negated
-                && resource
-                    .values
-                    .iter()
-                    .any(|r| !r.is_empty() && r.bytes().all(|b| b == b'*'))
-        }
-    };
+    let every_resource = statement.resource.as_ref().is_some_and(|resource| {
+        !resource.negated
+            && resource
+                .values
+                .iter()
+                .any(|r| !r.is_empty() && r.bytes().all(|b| b == b'*'))
+    });
     let every_caller = match &statement.principal {
         None => true,
         Some(element) => {
@@ -106,23 +167,6 @@ fn denies_always(statement: &Statement) -> bool {
         && statement.conditions.is_empty()
         && every_resource
         && every_caller
-}
-
-/// Whether an `Action`/`NotAction` element names every action `action` can.
-fn denies_action(element: &Patterns, action: &str) -> bool {
-    if element.negated {
-        // Every action but those listed: the pattern must reach none of them.
-        let action = action.to_ascii_lowercase();
-        element
-            .values
-            .iter()
-            .all(|listed| !patterns_overlap(&listed.to_ascii_lowercase(), &action))
-    } else {
-        element
-            .values
-            .iter()
-            .any(|listed| pattern_covers(listed, action, Case::AsciiInsensitive))
-    }
 }
 
 #[cfg(test)]
@@ -149,13 +193,21 @@ mod tests {
         let doc = allow_all_and(
             serde_json::json!({"Effect": "Deny", "Action": ["s3:*", "IAM:PassRole"], "Resource": "*"}),
         );
-        assert!(doc.denies_everywhere("s3:GetObject"));
-        assert!(doc.denies_everywhere("s3:Get*"));
-        assert!(doc.denies_everywhere("s3:*"));
-        assert!(doc.denies_everywhere("iam:passrole"));
-        assert!(!doc.denies_everywhere("iam:PassRole*"));
-        assert!(!doc.denies_everywhere("*"));
-        assert!(!doc.denies_everywhere("dynamodb:GetItem"));
+        assert!(doc
+            .unconditional_denials()
+            .refuse_everywhere("s3:GetObject"));
+        assert!(doc.unconditional_denials().refuse_everywhere("s3:Get*"));
+        assert!(doc.unconditional_denials().refuse_everywhere("s3:*"));
+        assert!(doc
+            .unconditional_denials()
+            .refuse_everywhere("iam:passrole"));
+        assert!(!doc
+            .unconditional_denials()
+            .refuse_everywhere("iam:PassRole*"));
+        assert!(!doc.unconditional_denials().refuse_everywhere("*"));
+        assert!(!doc
+            .unconditional_denials()
+            .refuse_everywhere("dynamodb:GetItem"));
     }
 
     #[test]
@@ -163,14 +215,24 @@ mod tests {
         let doc = allow_all_and(serde_json::json!(
             {"Effect": "Deny", "NotAction": ["s3:GetObject", "logs:*"], "Resource": "*"}
         ));
-        assert!(doc.denies_everywhere("iam:PassRole"));
-        assert!(doc.denies_everywhere("s3:PutObject"));
-        assert!(doc.denies_everywhere("ec2:*"));
-        assert!(!doc.denies_everywhere("s3:GetObject"));
-        assert!(!doc.denies_everywhere("S3:GETOBJECT"));
-        assert!(!doc.denies_everywhere("s3:Get*"));
-        assert!(!doc.denies_everywhere("logs:PutLogEvents"));
-        assert!(!doc.denies_everywhere("*"));
+        assert!(doc
+            .unconditional_denials()
+            .refuse_everywhere("iam:PassRole"));
+        assert!(doc
+            .unconditional_denials()
+            .refuse_everywhere("s3:PutObject"));
+        assert!(doc.unconditional_denials().refuse_everywhere("ec2:*"));
+        assert!(!doc
+            .unconditional_denials()
+            .refuse_everywhere("s3:GetObject"));
+        assert!(!doc
+            .unconditional_denials()
+            .refuse_everywhere("S3:GETOBJECT"));
+        assert!(!doc.unconditional_denials().refuse_everywhere("s3:Get*"));
+        assert!(!doc
+            .unconditional_denials()
+            .refuse_everywhere("logs:PutLogEvents"));
+        assert!(!doc.unconditional_denials().refuse_everywhere("*"));
     }
 
     #[test]
@@ -183,7 +245,11 @@ mod tests {
             serde_json::json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
         ] {
             let doc = allow_all_and(deny.clone());
-            assert!(!doc.denies_everywhere("s3:GetObject"), "{deny}");
+            assert!(
+                !doc.unconditional_denials()
+                    .refuse_everywhere("s3:GetObject"),
+                "{deny}"
+            );
         }
     }
 
@@ -194,11 +260,34 @@ mod tests {
                 {"Effect": "Deny", "Principal": principal, "Action": "sqs:*", "Resource": "*"}
             ]))
         };
-        assert!(with(serde_json::json!("*")).denies_everywhere("sqs:SendMessage"));
-        assert!(with(serde_json::json!({"AWS": "*"})).denies_everywhere("sqs:SendMessage"));
-        assert!(
-            !with(serde_json::json!({"AWS": "111122223333"})).denies_everywhere("sqs:SendMessage")
-        );
+        assert!(with(serde_json::json!("*"))
+            .unconditional_denials()
+            .refuse_everywhere("sqs:SendMessage"));
+        assert!(with(serde_json::json!({"AWS": "*"}))
+            .unconditional_denials()
+            .refuse_everywhere("sqs:SendMessage"));
+        assert!(!with(serde_json::json!({"AWS": "111122223333"}))
+            .unconditional_denials()
+            .refuse_everywhere("sqs:SendMessage"));
+    }
+
+    #[test]
+    fn comparing_long_patterns_stops_at_a_budget_and_keeps_the_grant() {
+        let long = |c: &str| format!("zz:{}", c.repeat(5000));
+        let doc = allow_all_and(serde_json::json!(
+            {"Effect": "Deny", "NotAction": [long("b")], "Resource": "*"}
+        ));
+        // Refused without a doubt, but past the budget: not counted.
+        assert!(!doc.unconditional_denials().refuse_everywhere(&long("a")));
+        assert!(doc.unconditional_denials().refuse_everywhere("zz:a"));
+    }
+
+    #[test]
+    fn a_deny_without_resource_is_no_denial_of_everything() {
+        let doc = allow_all_and(serde_json::json!({"Effect": "Deny", "Action": "s3:*"}));
+        assert!(!doc
+            .unconditional_denials()
+            .refuse_everywhere("s3:GetObject"));
     }
 
     #[test]

@@ -12,7 +12,6 @@ mod operator;
 mod parse;
 mod serde_impl;
 
-pub use caller::is_about_the_caller;
 pub use coverage::{covers, pattern_covers};
 pub use embedded::{decode_document, find_document, DocumentEncoding, FoundDocument};
 pub use operator::{

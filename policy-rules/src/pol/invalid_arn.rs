@@ -1,4 +1,5 @@
 use policy_core::declare_rule;
+use policy_core::eval::PolicyKind;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 use policy_core::policy::OperatorFamily;
@@ -11,8 +12,9 @@ declare_rule! {
     /// of ARN condition operators: text that is not `*` and not of the form
     /// `arn:partition:service:region:account:resource`, a partition AWS does
     /// not have, or a wildcard in the service part (which IAM does not
-    /// allow). API Gateway's abbreviated `execute-api:/…` resources are
-    /// accepted: the service expands them when the policy is saved.
+    /// allow in a resource). API Gateway's abbreviated `execute-api:/…`
+    /// resources are accepted in a resource policy's `execute-api`
+    /// statements: the service expands them when the policy is saved.
     ///
     /// ## Why is this bad?
     /// A malformed ARN matches nothing: the grant or the Deny silently does
@@ -32,8 +34,10 @@ declare_rule! {
     }
 }
 
-/// Why `text` is not an ARN pattern, if it is not one.
-fn problem(text: &str) -> Option<&'static str> {
+/// Why `text` is not an ARN pattern, if it is not one. `resource`: it is
+/// a `Resource` entry, where the service part must be named; ARN
+/// condition operators take wildcards in every part.
+fn problem(text: &str, resource: bool) -> Option<&'static str> {
     if text == "*" || text.starts_with("${") {
         return None;
     }
@@ -48,7 +52,7 @@ fn problem(text: &str) -> Option<&'static str> {
         Some(parts) if parts[5].is_empty() => Some("has an empty resource part"),
         // "You can't use a wildcard in the service segment" (IAM User
         // Guide, Resource element): the service must be named.
-        Some(parts) if parts[2].contains(['*', '?']) => {
+        Some(parts) if resource && parts[2].contains(['*', '?']) => {
             Some("has a wildcard in its service part, which IAM does not allow")
         }
         // Every AWS partition is `aws` or `aws-…` (`aws-cn`, `aws-us-gov`,
@@ -75,14 +79,20 @@ impl Rule for InvalidArn {
         };
         for statement in &document.statements {
             if let Some(resources) = &statement.resource {
+                // API Gateway's resource policies may abbreviate their own
+                // ARNs (`execute-api:/stage/GET/path`): the service writes
+                // the full ARN when the policy is saved.
+                let abbreviates = policy.kind() == PolicyKind::Resource
+                    && !statement.action.negated
+                    && statement.action.values.iter().all(|a| {
+                        a.get(..12)
+                            .is_some_and(|head| head.eq_ignore_ascii_case("execute-api:"))
+                    });
                 for (i, value) in resources.values.iter().enumerate() {
-                    // API Gateway's resource policies may abbreviate their
-                    // own ARNs (`execute-api:/stage/GET/path`): the service
-                    // writes the full ARN when the policy is saved.
-                    if value.starts_with("execute-api:/") {
+                    if abbreviates && value.starts_with("execute-api:/") {
                         continue;
                     }
-                    if let Some(why) = problem(value) {
+                    if let Some(why) = problem(value, true) {
                         out.report(
                             subject(cx, policy),
                             format!("resource `{value}` is not an ARN: it {why}"),
@@ -98,7 +108,7 @@ impl Rule for InvalidArn {
                 .filter(|c| c.operator.base.family() == OperatorFamily::Arn)
             {
                 for value in &condition.values {
-                    if let Some(why) = problem(value) {
+                    if let Some(why) = problem(value, false) {
                         out.report(
                             subject(cx, policy),
                             format!("`{value}` in `{} {}` is not an ARN: it {why}", condition.operator, condition.key),

@@ -66,7 +66,7 @@ pub(crate) fn catalog_label(catalog: &policy_core::catalog::Catalog) -> String {
 
 /// Whether a text matches any service prefix or action name: wildcards
 /// only, at least one `*` and at most one `?` (`*`, `**`, `?*`: every
-/// prefix and name has two characters or more).
+/// prefix and name has a character; some prefixes, `q`, have only one).
 pub(crate) fn any_name(text: &str) -> bool {
     text.contains('*')
         && text.bytes().all(|b| b == b'*' || b == b'?')

@@ -2,7 +2,7 @@ use policy_core::catalog::catalog;
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
-use policy_core::policy::{is_about_the_caller, Effect};
+use policy_core::policy::Effect;
 
 use super::{names_every_action, subject, user_document};
 
@@ -52,8 +52,9 @@ impl Rule for ResourceStar {
             return;
         };
         let Ok(catalog) = catalog() else { return };
+        let denials = document.unconditional_denials();
         for statement in document.statements.iter().filter(|s| {
-            s.effect == Effect::Allow && s.conditions.iter().all(|c| is_about_the_caller(&c.key))
+            s.effect == Effect::Allow && s.conditions.iter().all(|c| c.is_about_the_caller())
         }) {
             let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
                 continue;
@@ -72,7 +73,7 @@ impl Rule for ResourceStar {
                 .filter(|pattern| !names_every_action(pattern))
                 // Taken back by an unconditional `Deny` on every resource:
                 // the statement grants nothing of it.
-                .filter(|pattern| !document.denies_everywhere(pattern))
+                .filter(|pattern| !denials.refuse_everywhere(pattern))
                 .filter(|pattern| {
                     catalog
                         .expand(pattern)

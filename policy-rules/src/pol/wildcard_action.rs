@@ -40,6 +40,7 @@ impl Rule for WildcardAction {
         let Some(document) = user_document(policy) else {
             return;
         };
+        let denials = document.unconditional_denials();
         for statement in document
             .statements
             .iter()
@@ -54,7 +55,7 @@ impl Rule for WildcardAction {
                     });
                 // An unconditional `Deny` of the same actions on every
                 // resource takes the grant back: nothing is allowed.
-                if whole && !document.denies_everywhere(action) {
+                if whole && !denials.refuse_everywhere(action) {
                     out.report(
                         subject(cx, policy),
                         format!("statement {} allows `{action}`", statement.index),
