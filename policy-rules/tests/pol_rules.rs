@@ -436,6 +436,15 @@ fn pol004_resources_of_the_actions_type_fit() {
             "arn:aws:iam::123456789012:role/service-role/*",
         ),
         ("xray:PutTraceSegments", "*"),
+        // An identifier with a `:`: a Bedrock model's version.
+        (
+            "bedrock:InvokeModel",
+            "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
+        ),
+        (
+            "bedrock:InvokeModel",
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        ),
         (
             "states:StartExecution",
             "arn:aws:states:us-east-1:123456789012:stateMachine:orders",

@@ -8,8 +8,8 @@
 //! placeholder stands for text that never holds a `:` when it fills one
 //! of the first five segments (partition, service, region, account), when
 //! more of the ARN follows it, when it names an identifier (`…Id`,
-//! `…ID`, `…Uuid`), or a state machine (whose `:PROD` suffix names an
-//! alias); and never a `/` when it is a name AWS's naming rules
+//! `…ID`, `…Uuid`; a Bedrock model's has its version after a `:`), or a
+//! state machine (whose `:PROD` suffix names an alias); and never a `/` when it is a name AWS's naming rules
 //! keep to one path element (an S3 bucket, a DynamoDB table or index, an
 //! SQS queue, an SNS topic, a Kinesis stream, a Lambda function). Any other placeholder ending the pattern — an object key, a
 //! log group, a role with its path — may hold anything. Without these
@@ -59,6 +59,11 @@ const ONE_ELEMENT_NAMES: &[(&str, &str)] = &[
 /// "Authorization for versions and aliases").
 const NO_COLON_NAMES: &[(&str, &str)] = &[("states", "StateMachineName")];
 
+/// Identifiers that do hold a `:`, by service: a Bedrock model's version
+/// (`foundation-model/anthropic.claude-3-haiku-20240307-v1:0`, and the
+/// inference profiles and custom models named after one).
+const COLON_IDENTIFIERS: &[(&str, &str)] = &[("bedrock", "ResourceId")];
+
 /// Whether a placeholder name is an identifier's (no `:` in its values).
 fn names_an_identifier(name: &str) -> bool {
     ["Id", "ID", "Uuid", "UUID"]
@@ -83,7 +88,8 @@ impl TypeShape {
                 pieces.push(Piece::Run(Bounds {
                     colon: colons < 5
                         || !last
-                        || names_an_identifier(name)
+                        || (names_an_identifier(name)
+                            && !COLON_IDENTIFIERS.contains(&(service, name)))
                         || NO_COLON_NAMES.contains(&(service, name)),
                     slash: ONE_ELEMENT_NAMES.contains(&(service, name)),
                 }));
