@@ -511,6 +511,32 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
     }
 }
 
+/// The next `count` files of `rest` (at least one), taken off it; `None`
+/// when it is empty.
+fn take_batch<'p>(rest: &mut &'p [PathBuf], count: usize) -> Option<&'p [PathBuf]> {
+    if rest.is_empty() {
+        return None;
+    }
+    let (batch, after) = rest.split_at(count.clamp(1, rest.len()));
+    *rest = after;
+    Some(batch)
+}
+
+/// How many of the first `paths` (at most `max`, at least one) hold about
+/// `budget` bytes. A file whose size cannot be read counts as empty.
+fn files_worth(paths: &[PathBuf], budget: u64, max: usize) -> usize {
+    let mut bytes = 0u64;
+    let mut count = 0;
+    for path in paths.iter().take(max) {
+        bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+        count += 1;
+        if bytes >= budget {
+            break;
+        }
+    }
+    count.max(1)
+}
+
 /// Reads every file under `paths` into one account model. Never fails:
 /// unreadable or broken files are listed in [`Account::problems`], files of
 /// unknown kinds in [`Account::skipped`], and everything else is analysed.
@@ -530,15 +556,9 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     let parse =
         |paths: &[PathBuf]| -> Vec<LoadedFile> { paths.par_iter().map(|p| load(p)).collect() };
     let mut rest: &[PathBuf] = &files;
-    let mut take = |count: usize| -> Option<&[PathBuf]> {
-        if rest.is_empty() {
-            return None;
-        }
-        let (batch, after) = rest.split_at(count.clamp(1, rest.len()));
-        rest = after;
-        Some(batch)
-    };
-    let mut current = take(threads).map(parse).unwrap_or_default();
+    let mut current = take_batch(&mut rest, threads)
+        .map(parse)
+        .unwrap_or_default();
     // The documents the previous fold queued are compiled while the next
     // batch is parsed and the current one folded: compiled after its fold,
     // a batch's documents would leave the fold's thread alone at it while
@@ -549,7 +569,16 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
         // not known before reading them, and asking costs a call per file).
         let bytes: usize = current.iter().map(|f| f.bytes).sum();
         let average = (bytes / current.len().max(1)).max(1);
-        let next_paths = take((BATCH_BYTES / average).min(64 * threads));
+        let mut count = (BATCH_BYTES / average).min(64 * threads);
+        if bytes >= SPLIT_BYTES {
+            // A large dump takes a while to fold, one thread alone: the
+            // files after it are parsed meanwhile, as many as make about
+            // as much text (up to a few batches' worth, for memory). Their
+            // sizes are asked for: a few calls, only after a large file.
+            let budget = bytes.min(4 * BATCH_BYTES) as u64;
+            count = count.max(files_worth(rest, budget, 64 * threads));
+        }
+        let next_paths = take_batch(&mut rest, count);
         let (start, documents) = std::mem::take(&mut uncompiled);
         let ((next, compiled), ()) = rayon::join(
             || {
