@@ -522,17 +522,19 @@ fn take_batch<'p>(rest: &mut &'p [PathBuf], count: usize) -> Option<&'p [PathBuf
     Some(batch)
 }
 
-/// How many of the first `paths` (at most `max`, at least one) hold about
-/// `budget` bytes. A file whose size cannot be read counts as empty.
+/// How many of the first `paths` (at most `max`, at least one) hold at
+/// most `budget` bytes together: a large file after them waits for the
+/// next batch rather than raise the peak of memory. A file whose size
+/// cannot be read counts as empty.
 fn files_worth(paths: &[PathBuf], budget: u64, max: usize) -> usize {
     let mut bytes = 0u64;
     let mut count = 0;
     for path in paths.iter().take(max) {
         bytes += std::fs::metadata(path).map_or(0, |m| m.len());
-        count += 1;
-        if bytes >= budget {
+        if bytes > budget && count > 0 {
             break;
         }
+        count += 1;
     }
     count.max(1)
 }
@@ -572,8 +574,8 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
         let mut count = (BATCH_BYTES / average).min(64 * threads);
         if bytes >= SPLIT_BYTES {
             // A large dump takes a while to fold, one thread alone: the
-            // files after it are parsed meanwhile, as many as make about
-            // as much text (up to a few batches' worth, for memory). Their
+            // files after it are parsed meanwhile, as many as make at most
+            // as much text (and a few batches' worth, for memory). Their
             // sizes are asked for: a few calls, only after a large file.
             let budget = bytes.min(4 * BATCH_BYTES) as u64;
             count = count.max(files_worth(rest, budget, 64 * threads));
