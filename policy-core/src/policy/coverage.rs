@@ -4,9 +4,8 @@
 //! Answered with the evaluator's matching (wildcards, ASCII case of action
 //! names), never by comparing strings.
 
-use std::borrow::Cow;
-
 use super::{Effect, Patterns, PolicyDocument, PrincipalKind, Principals, Statement};
+use crate::catalog::placeholders_as_wildcards;
 use crate::glob::{patterns_overlap, wildcard_match, Case};
 
 /// Whether every value `inner` can match is matched by `outer`. A pattern
@@ -18,7 +17,7 @@ use crate::glob::{patterns_overlap, wildcard_match, Case};
 /// any number), and a policy variable (`${aws:username}`), whose value is
 /// not its text — the inner one is read as the `*` it could be.
 pub fn pattern_covers(outer: &str, inner: &str, case: Case) -> bool {
-    covers_text(outer, &variables_as_stars(inner), case)
+    covers_text(outer, &placeholders_as_wildcards(inner), case)
 }
 
 /// [`pattern_covers`] of an inner pattern whose variables are stars already.
@@ -37,31 +36,12 @@ pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
         return false;
     }
     inner.values.iter().all(|value| {
-        let value = variables_as_stars(value);
+        let value = placeholders_as_wildcards(value);
         outer
             .values
             .iter()
             .any(|pattern| covers_text(pattern, &value, case))
     })
-}
-
-/// `text` with each `${…}` read as `*` (what a variable can stand for).
-fn variables_as_stars(text: &str) -> Cow<'_, str> {
-    if !text.contains("${") {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push('*');
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
 }
 
 /// How many byte-pair steps of pattern comparison one document's
