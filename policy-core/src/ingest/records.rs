@@ -666,19 +666,41 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawItems<'a> {
 
 impl RawItems<'_> {
     /// The items, read as `T` in parallel: what [`Array<T>`] reads in place.
-    fn array<T: DeserializeOwned + Send>(&self) -> serde_json::Result<Array<T>> {
+    ///
+    /// The items go straight into one vector of the list's length. Collecting
+    /// `Result`s would gather each worker's items in a vector of its own and
+    /// copy them at the end: on a large dump, megabytes of short-lived
+    /// buffers that the allocator holds on to while the model grows.
+    fn array<T: DeserializeOwned + Default + Send>(&self) -> serde_json::Result<Array<T>> {
         use rayon::prelude::*;
-        let items = self.0.as_ref().map(|items| {
-            items
-                .par_iter()
-                .map(|item| serde_json::from_str::<T>(item.get()))
-                .collect::<serde_json::Result<Vec<T>>>()
-        });
-        items.transpose().map(Array)
+        let Some(items) = self.0.as_ref() else {
+            return Ok(Array(None));
+        };
+        let failure = std::sync::Mutex::new(None);
+        let mut read = Vec::with_capacity(items.len());
+        items
+            .par_iter()
+            .map(|item| {
+                serde_json::from_str::<T>(item.get()).unwrap_or_else(|e| {
+                    failure
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .get_or_insert(e);
+                    T::default()
+                })
+            })
+            .collect_into_vec(&mut read);
+        match failure
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            Some(e) => Err(e),
+            None => Ok(Array(Some(read))),
+        }
     }
 
     /// What [`List<T>`] reads in place.
-    fn list<T: DeserializeOwned + Send>(&self) -> serde_json::Result<List<T>> {
+    fn list<T: DeserializeOwned + Default + Send>(&self) -> serde_json::Result<List<T>> {
         self.array().map(|array| List(array.0.unwrap_or_default()))
     }
 
@@ -728,7 +750,7 @@ pub(super) fn authorization_details_in_parallel(
     if !is_object_text(text) {
         return Ok(Default::default());
     }
-    fn present<T: DeserializeOwned + Send>(
+    fn present<T: DeserializeOwned + Default + Send>(
         items: &Present<RawItems<'_>>,
     ) -> serde_json::Result<Present<List<T>>> {
         items
