@@ -23,7 +23,13 @@ impl NameIndex {
     pub(super) fn build<'n>(count: usize, name: impl Fn(usize) -> [&'n str; 3]) -> NameIndex {
         // At most half full: probes stay short.
         let size = (count * 2).next_power_of_two().max(16);
-        let mut slots = vec![0u32; size];
+        // Zeroed by writing, not by the allocator: fresh pages the probes
+        // below would read first come mapped to the shared zero page, and
+        // each one's first write then costs a copy-on-write fault that
+        // interrupts every other CPU running this process (a TLB flush):
+        // about a millisecond for the action table.
+        let mut slots = Vec::with_capacity(size);
+        slots.resize(size, 0u32);
         let mask = size - 1;
         for i in 0..count {
             let mut slot = hash(name(i)) as usize & mask;
