@@ -545,6 +545,18 @@ fn files_worth(paths: &[PathBuf], budget: u64, max: usize) -> usize {
 pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     let mut problems = Vec::new();
     let files = collect_files(paths, &mut problems);
+    // The pipeline runs on a worker of the pool: its joins then hand work
+    // to the other workers directly, instead of waking them from outside
+    // and waiting for them at every batch.
+    rayon::scope(|_| read_and_fold(&files, problems, managed))
+}
+
+/// Parses `files` in batches and folds them, in path order, into one model.
+fn read_and_fold(
+    files: &[PathBuf],
+    problems: Vec<IngestProblem>,
+    managed: &ManagedPolicyLookup<'_>,
+) -> Account {
     let mut builder = builder::Builder::new(managed);
     builder.account.problems = problems;
     // Parse a batch of files in parallel, fold it in path order, drop the
@@ -557,7 +569,7 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
     let threads = rayon::current_num_threads().max(1);
     let parse =
         |paths: &[PathBuf]| -> Vec<LoadedFile> { paths.par_iter().map(|p| load(p)).collect() };
-    let mut rest: &[PathBuf] = &files;
+    let mut rest: &[PathBuf] = files;
     let mut current = take_batch(&mut rest, threads)
         .map(parse)
         .unwrap_or_default();
