@@ -223,6 +223,7 @@ impl Catalog {
             action_resources,
             key_refs,
             arn_index: Default::default(),
+            arn_patterns: Default::default(),
             wildcard_patterns: Default::default(),
             service_index: Default::default(),
             type_shapes: Default::default(),

@@ -132,15 +132,18 @@ pub struct Catalog {
     /// The condition keys of services, actions and resource types (indexes
     /// into `keys`).
     key_refs: Vec<u32>,
-    /// The compiled ARN patterns, built on the first
-    /// [`Catalog::resource_types_matching`].
+    /// The resource types by the service their ARNs name, built on the
+    /// first [`Catalog::resource_types_matching`].
     arn_index: OnceLock<ArnIndex>,
-    /// Each resource type's ARN pattern with `${…}` read as `*`, built on
-    /// first use ([`ResourceType::wildcard_pattern`]).
-    wildcard_patterns: OnceLock<Vec<Box<str>>>,
+    /// Each resource type's ARN pattern compiled for matching ARNs
+    /// ([`ResourceType::matches_arn`]), built type by type on first use.
+    arn_patterns: LazyTable<ArnPattern>,
+    /// Each resource type's ARN pattern with `${…}` read as `*`
+    /// ([`ResourceType::wildcard_pattern`]), built type by type on first use.
+    wildcard_patterns: LazyTable<Box<str>>,
     /// Each resource type's ARN pattern compiled for
-    /// [`ResourceType::may_be_named_by`], built on first use.
-    type_shapes: OnceLock<Vec<TypeShape>>,
+    /// [`ResourceType::may_be_named_by`], built type by type on first use.
+    type_shapes: LazyTable<TypeShape>,
     /// Services by prefix and actions by `prefix:Name`, hashed; built on
     /// first use.
     service_index: OnceLock<NameIndex>,
@@ -213,10 +216,34 @@ struct KeyTemplate {
 /// Every resource type's compiled ARN pattern, and the resource types by
 /// their pattern's service segment (`""` when that segment is a placeholder).
 struct ArnIndex {
-    /// Indexed like `Catalog::resource_types`.
-    patterns: Vec<ArnPattern>,
     /// (service segment, resource type index), sorted.
     by_service: Vec<(Box<str>, u32)>,
+}
+
+/// Values computed from the entries of a catalog table, each on first use:
+/// a run looks at the resource types of a few services, and computing all
+/// of the catalog's thousands up front would cost every run milliseconds.
+struct LazyTable<T> {
+    cells: OnceLock<Box<[OnceLock<T>]>>,
+}
+
+impl<T> Default for LazyTable<T> {
+    fn default() -> Self {
+        LazyTable {
+            cells: OnceLock::new(),
+        }
+    }
+}
+
+impl<T> LazyTable<T> {
+    /// Entry `index`'s value (of a table of `len` entries), computed by
+    /// `make` if no one has yet; `None` past the end.
+    fn get(&self, len: usize, index: usize, make: impl FnOnce() -> T) -> Option<&T> {
+        let cells = self
+            .cells
+            .get_or_init(|| (0..len).map(|_| OnceLock::new()).collect());
+        Some(cells.get(index)?.get_or_init(make))
+    }
 }
 
 /// Compares ignoring ASCII case, the order of every sorted table.
@@ -438,10 +465,9 @@ impl Catalog {
                 .iter()
                 .take_while(|(s, _)| s.as_ref() == wanted)
             {
-                let (Some(pattern), Some(data)) = (
-                    index.patterns.get(i as usize),
-                    self.resource_types.get(i as usize),
-                ) else {
+                let (Some(pattern), Some(data)) =
+                    (self.arn_pattern(i), self.resource_types.get(i as usize))
+                else {
                     continue;
                 };
                 if pattern.is_match(arn) {
@@ -473,35 +499,37 @@ impl Catalog {
         let _ = self.action("lambda:InvokeFunction");
     }
 
-    /// The resource types' ARN patterns compiled for
+    /// Resource type `index`'s ARN pattern compiled for
     /// [`ResourceType::may_be_named_by`].
-    fn type_shapes(&self) -> &[TypeShape] {
-        self.type_shapes.get_or_init(|| {
-            self.resource_types
-                .iter()
-                .map(|r| TypeShape::new(self.str(r.arn_pattern)))
-                .collect()
-        })
+    fn type_shape(&self, index: u32) -> Option<&TypeShape> {
+        let data = self.resource_types.get(index as usize)?;
+        self.type_shapes
+            .get(self.resource_types.len(), index as usize, || {
+                TypeShape::new(self.str(data.arn_pattern))
+            })
     }
 
-    /// The compiled ARN patterns, built on first use.
-    /// The resource types' patterns with placeholders as wildcards.
-    pub(crate) fn wildcard_patterns(&self) -> &[Box<str>] {
-        self.wildcard_patterns.get_or_init(|| {
-            self.resource_types
-                .iter()
-                .map(|r| Box::from(placeholders_as_wildcards(self.str(r.arn_pattern))))
-                .collect()
-        })
+    /// Resource type `index`'s ARN pattern with placeholders as wildcards.
+    fn wildcard_pattern(&self, index: u32) -> Option<&str> {
+        let data = self.resource_types.get(index as usize)?;
+        self.wildcard_patterns
+            .get(self.resource_types.len(), index as usize, || {
+                Box::from(placeholders_as_wildcards(self.str(data.arn_pattern)))
+            })
+            .map(|p| &**p)
+    }
+
+    /// Resource type `index`'s ARN pattern compiled for matching ARNs.
+    fn arn_pattern(&self, index: u32) -> Option<&ArnPattern> {
+        let data = self.resource_types.get(index as usize)?;
+        self.arn_patterns
+            .get(self.resource_types.len(), index as usize, || {
+                ArnPattern::new(self.str(data.arn_pattern))
+            })
     }
 
     fn arn_index(&self) -> &ArnIndex {
         self.arn_index.get_or_init(|| {
-            let patterns: Vec<ArnPattern> = self
-                .resource_types
-                .iter()
-                .map(|r| ArnPattern::new(self.str(r.arn_pattern)))
-                .collect();
             let mut by_service: Vec<(Box<str>, u32)> = self
                 .resource_types
                 .iter()
@@ -520,10 +548,7 @@ impl Catalog {
                 })
                 .collect();
             by_service.sort();
-            ArnIndex {
-                patterns,
-                by_service,
-            }
+            ArnIndex { by_service }
         })
     }
 

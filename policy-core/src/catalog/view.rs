@@ -228,10 +228,7 @@ impl<'a> ResourceType<'a> {
     /// The ARN pattern with every `${…}` placeholder read as `*`
     /// (`arn:*:lambda:*:*:function:*`), for comparing with policy patterns.
     pub fn wildcard_pattern(&self) -> &'a str {
-        self.catalog
-            .wildcard_patterns()
-            .get(self.data.index as usize)
-            .map_or("", |p| &**p)
+        self.catalog.wildcard_pattern(self.data.index).unwrap_or("")
     }
 
     /// Whether a policy's resource pattern can name a resource of this
@@ -246,8 +243,7 @@ impl<'a> ResourceType<'a> {
     /// not).
     pub fn may_be_named_by(&self, resource: &str) -> bool {
         self.catalog
-            .type_shapes()
-            .get(self.data.index as usize)
+            .type_shape(self.data.index)
             .and_then(|shape| shape.may_be_named_by(resource))
             .unwrap_or_else(|| crate::glob::patterns_overlap(resource, self.wildcard_pattern()))
     }
@@ -261,9 +257,7 @@ impl<'a> ResourceType<'a> {
     /// [`Catalog::resource_types_matching`] for how placeholders match).
     pub fn matches_arn(&self, arn: &str) -> bool {
         self.catalog
-            .arn_index()
-            .patterns
-            .get(self.data.index as usize)
+            .arn_pattern(self.data.index)
             .is_some_and(|pattern| pattern.is_match(arn))
     }
 
