@@ -28,8 +28,15 @@ impl NameIndex {
         // each one's first write then costs a copy-on-write fault that
         // interrupts every other CPU running this process (a TLB flush):
         // about a millisecond for the action table.
-        let mut slots = Vec::with_capacity(size);
-        slots.resize(size, 0u32);
+        #[expect(
+            clippy::slow_vector_initialization,
+            reason = "the zeroes must be written: see above"
+        )]
+        let mut slots = {
+            let mut slots = Vec::with_capacity(size);
+            slots.resize(size, 0u32);
+            slots
+        };
         let mask = size - 1;
         for i in 0..count {
             let mut slot = hash(name(i)) as usize & mask;
