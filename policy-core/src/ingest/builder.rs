@@ -192,20 +192,6 @@ pub(super) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// Reads an array of strings (missing or mistyped: empty).
-pub(super) fn texts(value: &Value, key: &str) -> Vec<String> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Appends the items not already in `list` (dumps repeat and overlap).
 pub(super) fn push_unique(list: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
     for item in items {
@@ -502,12 +488,18 @@ impl<'m> Builder<'m> {
                 }
             }
             FileKind::EventSourceMappings => {
+                use super::records::{MappingList, MappingRecord, Object};
+                // Every JSON value reads as a record: these cannot fail.
                 if value.get("EventSourceMappings").is_some() {
-                    for (item, pointer) in items(value, "EventSourceMappings", "") {
-                        self.add_event_source_mapping(file, &pointer, item);
+                    match Object::<MappingList>::deserialize(value) {
+                        Ok(list) => self.add_mapping_list(file, list.0),
+                        Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
                     }
                 } else {
-                    self.add_event_source_mapping(file, "", value);
+                    match Object::<MappingRecord>::deserialize(value) {
+                        Ok(record) => self.add_event_source_mapping(file, "", record.0),
+                        Err(e) => self.problem(file, "", format!("cannot be read: {e}"), None),
+                    }
                 }
             }
             FileKind::FunctionPolicy => self.add_function_policy(file, value),

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::builder::{text, texts as value_texts, Builder, Pending};
-use super::records::{texts, FunctionList, FunctionRecord};
+use super::builder::{text, Builder, Pending};
+use super::records::{texts, FunctionList, FunctionRecord, MappingList, MappingRecord};
 use crate::eval::PolicyKind;
 use crate::model::{
     Alias, EventSourceMapping, FileSystem, FunctionUrlConfig, PolicyOrigin, SourceRef, VpcConfig,
@@ -112,9 +112,20 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn add_event_source_mapping(&mut self, file: usize, pointer: &str, item: &Value) {
-        let (Some(uuid), Some(function_arn)) = (text(item, "UUID"), text(item, "FunctionArn"))
-        else {
+    /// The mappings of a `list-event-source-mappings` page.
+    pub(super) fn add_mapping_list(&mut self, file: usize, list: MappingList) {
+        for (i, item) in list.mappings.0.unwrap_or_default().into_iter().enumerate() {
+            self.add_event_source_mapping(file, &format!("/EventSourceMappings/{i}"), item.0);
+        }
+    }
+
+    pub(super) fn add_event_source_mapping(
+        &mut self,
+        file: usize,
+        pointer: &str,
+        record: MappingRecord,
+    ) {
+        let (Some(uuid), Some(function_arn)) = (record.uuid.0, record.function_arn.0) else {
             self.problem(
                 file,
                 pointer,
@@ -125,28 +136,20 @@ impl Builder<'_> {
         };
         let mapping = EventSourceMapping {
             uuid: uuid.clone(),
-            arn: text(item, "EventSourceMappingArn"),
-            event_source_arn: text(item, "EventSourceArn"),
+            arn: record.arn.0,
+            event_source_arn: record.event_source_arn.0,
             function_arn,
-            state: text(item, "State"),
-            batch_size: item.get("BatchSize").and_then(Value::as_u64),
-            starting_position: text(item, "StartingPosition"),
-            on_failure_destination: item
-                .pointer("/DestinationConfig/OnFailure/Destination")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            topics: value_texts(item, "Topics"),
-            source_access: item
-                .get("SourceAccessConfigurations")
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(|c| {
-                            Some((text(c, "Type")?, text(c, "URI").unwrap_or_default()))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            state: record.state.0,
+            batch_size: record.batch_size.0,
+            starting_position: record.starting_position.0,
+            on_failure_destination: record.destination.0.on_failure.0.destination.0,
+            topics: texts(record.topics),
+            source_access: record
+                .source_access
+                .0
+                .into_iter()
+                .filter_map(|c| Some((c.0.kind.0?, c.0.uri.0.unwrap_or_default())))
+                .collect(),
             source: Some(SourceRef {
                 file,
                 pointer: pointer.to_owned(),

@@ -133,6 +133,8 @@ enum Parsed {
     AuthorizationDetails(Box<records::AuthorizationDetails>),
     /// A page of functions, read straight into their records.
     FunctionList(Box<records::FunctionList>),
+    /// A page of event source mappings, read straight into their records.
+    MappingList(Box<records::MappingList>),
     /// A file that is one policy document, compiled by the worker that read
     /// it: its tree is dropped while still in that worker's cache, and never
     /// waits in memory for the fold.
@@ -161,6 +163,25 @@ fn read_function_list(
         anchors,
         records::function_list_in_parallel,
         records::FunctionList::is_function_list,
+    )
+}
+
+/// Reads a `list-event-source-mappings` page straight into its records,
+/// when the text is one (its `EventSourceMappings` member is an array, and
+/// nothing makes it an output that [`sniff`] tells first).
+/// A large text's item anchors go to `anchors`.
+fn read_mapping_list(
+    text: &str,
+    anchors: &mut Option<ItemAnchors>,
+) -> Option<records::MappingList> {
+    if !text.contains("\"EventSourceMappings\"") {
+        return None;
+    }
+    read_output(
+        text,
+        anchors,
+        records::mapping_list_in_parallel,
+        records::MappingList::is_mapping_list,
     )
 }
 
@@ -375,6 +396,7 @@ fn load(path: &Path) -> LoadedFile {
             Ok(text) => match read_authorization_details(&text, &mut anchors)
                 .map(|details| Parsed::AuthorizationDetails(Box::new(details)))
                 .or_else(|| read_function_list(&text, &mut anchors).map(|list| Parsed::FunctionList(Box::new(list))))
+                .or_else(|| read_mapping_list(&text, &mut anchors).map(|list| Parsed::MappingList(Box::new(list))))
             {
                 Some(parsed) => Ok((
                     parsed,
@@ -473,6 +495,16 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
                 file.anchors,
             );
             builder.add_function_list(index, *list);
+        }
+        Ok((Parsed::MappingList(list), text)) => {
+            let index = add_source(
+                builder,
+                file.path,
+                text,
+                FileKind::EventSourceMappings,
+                file.anchors,
+            );
+            builder.add_mapping_list(index, *list);
         }
         Ok((Parsed::Tree(value), text)) => {
             let kind = sniff(&value);

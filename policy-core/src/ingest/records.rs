@@ -616,6 +616,148 @@ pub(super) struct EnvironmentRecord {
     pub variables: Keys,
 }
 
+/// `lambda list-event-source-mappings`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct MappingList<L = Array<Object<MappingRecord>>> {
+    #[serde(rename = "EventSourceMappings")]
+    pub mappings: L,
+    /// The members that make [`super::sniff`] call the same object another
+    /// kind of output, which it tells first.
+    #[serde(rename = "RoleDetailList")]
+    roles: Present<IgnoredAny>,
+    #[serde(rename = "UserDetailList")]
+    users: Present<IgnoredAny>,
+    #[serde(rename = "GroupDetailList")]
+    groups: Present<IgnoredAny>,
+    #[serde(rename = "Policies")]
+    policies: Present<IgnoredAny>,
+    #[serde(rename = "Functions")]
+    functions: Present<IgnoredAny>,
+    #[serde(rename = "Versions")]
+    versions: Present<IgnoredAny>,
+}
+
+impl MappingList {
+    /// Whether [`super::sniff`] would call the object a list of event source
+    /// mappings for certain: its `EventSourceMappings` member is an array
+    /// and nothing could make it an output of another kind (then the tree
+    /// decides).
+    pub fn is_mapping_list(&self) -> bool {
+        self.mappings.0.is_some()
+            && [
+                &self.roles,
+                &self.users,
+                &self.groups,
+                &self.policies,
+                &self.functions,
+                &self.versions,
+            ]
+            .iter()
+            .all(|member| member.0.is_none())
+    }
+}
+
+/// An event source mapping, as `list-event-source-mappings` and
+/// `get-event-source-mapping` print it.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct MappingRecord {
+    #[serde(rename = "UUID")]
+    pub uuid: Text,
+    #[serde(rename = "EventSourceMappingArn")]
+    pub arn: Text,
+    #[serde(rename = "EventSourceArn")]
+    pub event_source_arn: Text,
+    #[serde(rename = "FunctionArn")]
+    pub function_arn: Text,
+    #[serde(rename = "State")]
+    pub state: Text,
+    #[serde(rename = "BatchSize")]
+    pub batch_size: Count,
+    #[serde(rename = "StartingPosition")]
+    pub starting_position: Text,
+    #[serde(rename = "DestinationConfig")]
+    pub destination: Object<DestinationRecord>,
+    #[serde(rename = "Topics")]
+    pub topics: List<Text>,
+    #[serde(rename = "SourceAccessConfigurations")]
+    pub source_access: List<Object<SourceAccessRecord>>,
+}
+
+/// `DestinationConfig`: only where failed batches go.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct DestinationRecord {
+    #[serde(rename = "OnFailure")]
+    pub on_failure: Object<OnFailureRecord>,
+}
+
+/// `DestinationConfig.OnFailure`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct OnFailureRecord {
+    #[serde(rename = "Destination")]
+    pub destination: Text,
+}
+
+/// An item of `SourceAccessConfigurations`.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub(super) struct SourceAccessRecord {
+    #[serde(rename = "Type")]
+    pub kind: Text,
+    #[serde(rename = "URI")]
+    pub uri: Text,
+}
+
+/// A count: `None` unless it is a whole number of at least zero.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Count(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CountVisitor;
+        impl<'de> Visitor<'de> for CountVisitor {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
+                Ok(Count(Some(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
+                Ok(Count(u64::try_from(v).ok()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Count, D::Error> {
+                Count::deserialize(d)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Count, A::Error> {
+                drain_map(map).map(|()| Count(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Count, A::Error> {
+                drain_seq(seq).map(|()| Count(None))
+            }
+        }
+        deserializer.deserialize_any(CountVisitor)
+    }
+}
+
 /// The texts of a list of lenient strings, without the ones that are not.
 pub(super) fn texts(list: List<Text>) -> Vec<String> {
     list.0.into_iter().filter_map(|t| t.0).collect()
@@ -805,6 +947,35 @@ pub(super) fn function_list_in_parallel(
         users: items.users,
         groups: items.groups,
         policies: items.policies,
+    };
+    Ok((list, anchors))
+}
+
+/// Reads a list of event source mappings' text with its items in parallel,
+/// and where each item starts; `Err` where reading it in one pass fails.
+pub(super) fn mapping_list_in_parallel(
+    text: &str,
+) -> serde_json::Result<(MappingList, ItemAnchors)> {
+    if !is_object_text(text) {
+        return Ok(Default::default());
+    }
+    // The list with its mappings as their items' text.
+    let items: MappingList<RawItems<'_>> = serde_json::from_str(text)?;
+    let lists = items
+        .mappings
+        .ranges(text)
+        .map(|ranges| ("EventSourceMappings", ranges))
+        .into_iter()
+        .collect();
+    let anchors = ItemAnchors::new(text, lists);
+    let list = MappingList {
+        mappings: items.mappings.array()?,
+        roles: items.roles,
+        users: items.users,
+        groups: items.groups,
+        policies: items.policies,
+        functions: items.functions,
+        versions: items.versions,
     };
     Ok((list, anchors))
 }

@@ -528,8 +528,8 @@ mod records_read_alike {
     //! An authorization-details output read straight from its text gives
     //! the records its parsed tree gives, whatever types its members have.
     use super::super::records::{
-        authorization_details_in_parallel, function_list_in_parallel, AuthorizationDetails,
-        FunctionList,
+        authorization_details_in_parallel, function_list_in_parallel, mapping_list_in_parallel,
+        AuthorizationDetails, FunctionList, MappingList,
     };
     use proptest::prelude::*;
     use serde::Deserialize;
@@ -638,8 +638,40 @@ mod records_read_alike {
             .prop_flat_map(any_of)
     }
 
+    fn mapping() -> impl Strategy<Value = Value> {
+        (
+            any_of(json!("6f1c0d2e-0000-4000-8000-000000000001")),
+            any_of(json!("arn:aws:sqs:us-east-1:111122223333:q")),
+            any_of(json!(10)),
+            any_of(json!({"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:111122223333:dlq"}})),
+            any_of(json!(["orders", 7])),
+            any_of(json!([{"Type": "VPC_SUBNET", "URI": "subnet:s-1"}, {"URI": "x"}])),
+        )
+            .prop_map(|(uuid, source, batch, destination, topics, access)| {
+                json!({"UUID": uuid, "EventSourceArn": source, "BatchSize": batch,
+                    "FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f",
+                    "DestinationConfig": destination, "Topics": topics,
+                    "SourceAccessConfigurations": access, "State": "Enabled"})
+            })
+            .prop_flat_map(any_of)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn mapping_lists_from_text_and_from_tree(
+            mappings in prop::collection::vec(mapping(), 0..4),
+            pretty in any::<bool>(),
+        ) {
+            let value = json!({"EventSourceMappings": mappings});
+            let text = if pretty { serde_json::to_string_pretty(&value).unwrap() } else { value.to_string() };
+            let from_text: MappingList = serde_json::from_str(&text).unwrap();
+            let from_tree = MappingList::deserialize(&value).unwrap();
+            let (in_parallel, _) = mapping_list_in_parallel(&text).unwrap();
+            prop_assert_eq!(&from_text, &from_tree);
+            prop_assert_eq!(in_parallel, from_tree);
+        }
+
         #[test]
         fn function_lists_from_text_and_from_tree(
             functions in prop::collection::vec(function(), 0..4),
@@ -875,4 +907,65 @@ fn the_wire_form_reads_back_as_the_same_model() {
         .unwrap()
     )
     .is_err_and(|e| e.contains("not readable")));
+}
+
+/// A page of event source mappings reads as the tree read it: a batch size
+/// that is not a whole number of at least zero is absent, a mapping without
+/// a UUID is a problem at its place, and an object that is also a function
+/// list is a function list (as `sniff` says).
+#[test]
+fn event_source_mappings_read_from_their_text() {
+    let dir = std::env::temp_dir().join(format!("rolecall-mappings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let function = "arn:aws:lambda:us-east-1:111122223333:function:f";
+    std::fs::write(
+        dir.join("a-mappings.json"),
+        format!(
+            r#"{{"EventSourceMappings": [
+                {{"UUID": "u1", "FunctionArn": "{function}", "BatchSize": -1,
+                  "EventSourceArn": "arn:aws:sqs:us-east-1:111122223333:q",
+                  "DestinationConfig": {{"OnFailure": {{"Destination": "arn:aws:sqs:us-east-1:111122223333:dlq"}}}},
+                  "SourceAccessConfigurations": [{{"Type": "VPC_SUBNET", "URI": "subnet:s-1"}}, {{"URI": "x"}}]}},
+                {{"UUID": "u2", "FunctionArn": "{function}", "BatchSize": 2.5}},
+                {{"FunctionArn": "{function}"}},
+                {{"UUID": "u3", "FunctionArn": "{function}", "BatchSize": 10}}]}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b-both.json"),
+        format!(
+            r#"{{"Functions": [{{"FunctionArn": "{function}2"}}],
+                "EventSourceMappings": [{{"UUID": "u9", "FunctionArn": "{function}"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let mappings = &account.event_source_mappings;
+    let uuids: Vec<&str> = mappings.keys().map(String::as_str).collect();
+    assert_eq!(uuids, ["u1", "u2", "u3"]);
+    assert_eq!(mappings["u1"].batch_size, None);
+    assert_eq!(mappings["u2"].batch_size, None);
+    assert_eq!(mappings["u3"].batch_size, Some(10));
+    assert_eq!(
+        mappings["u1"].on_failure_destination.as_deref(),
+        Some("arn:aws:sqs:us-east-1:111122223333:dlq")
+    );
+    assert_eq!(
+        mappings["u1"].source_access,
+        [("VPC_SUBNET".to_owned(), "subnet:s-1".to_owned())]
+    );
+    assert_eq!(
+        mappings["u3"].source.as_ref().map(|s| s.pointer.as_str()),
+        Some("/EventSourceMappings/3")
+    );
+    assert!(account
+        .problems
+        .iter()
+        .any(|p| p.pointer.as_deref() == Some("/EventSourceMappings/2")
+            && p.message.contains("without `UUID`")));
+    assert!(account
+        .functions
+        .contains_key("arn:aws:lambda:us-east-1:111122223333:function:f2"));
 }
