@@ -169,6 +169,22 @@ mod tests {
     }
 
     #[test]
+    fn an_action_element_applies_as_the_evaluator_matches() {
+        let doc = document(serde_json::json!([
+            {"Effect": "Allow", "Action": ["s3:Get*", "IAM:pass?ole"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+        ]));
+        let (named, not_named) = (&doc.statements[0].action, &doc.statements[1].action);
+        let case = Case::AsciiInsensitive;
+        assert!(named.applies_to("iam:PassRole", case));
+        assert!(named.applies_to("s3:getobject", case));
+        assert!(!named.applies_to("s3:PutObject", case));
+        assert!(!named.applies_to("iam:PassRole", Case::Sensitive));
+        assert!(!not_named.applies_to("iam:PassRole", case));
+        assert!(not_named.applies_to("s3:PutObject", case));
+    }
+
+    #[test]
     fn an_unconditional_deny_on_every_resource_takes_back_what_it_names() {
         let doc = allow_all_and(
             serde_json::json!({"Effect": "Deny", "Action": ["s3:*", "IAM:PassRole"], "Resource": "*"}),

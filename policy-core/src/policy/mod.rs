@@ -108,6 +108,19 @@ pub struct Patterns {
 }
 
 impl Patterns {
+    /// Whether the element applies to `value` as the evaluator reads it:
+    /// one of its patterns matches `value` (`*` any run of characters, `?`
+    /// one; ASCII case per `case`), or — `NotAction`, `NotResource` — none
+    /// does. Policy variables are not read here: compare only elements that
+    /// cannot hold them (actions).
+    pub fn applies_to(&self, value: &str, case: crate::glob::Case) -> bool {
+        self.negated
+            != self
+                .values
+                .iter()
+                .any(|pattern| crate::glob::wildcard_match(pattern, value, case))
+    }
+
     /// JSON pointer of the `index`th pattern. Computed on demand: pointers
     /// are only needed when something is reported.
     pub fn pointer_of(&self, index: usize) -> String {

@@ -112,6 +112,23 @@ impl Rule for PassroleToAny {
         if !user_policy(policy) || policy.kind() != policy_core::eval::PolicyKind::Identity {
             return;
         }
+        // A policy none of whose `Allow` statements names the action cannot
+        // allow it, whatever its conditions: most policies, answered without
+        // building the caller's view of them.
+        let names_pass_role = |document: &policy_core::policy::PolicyDocument| {
+            document.statements.iter().any(|s| {
+                s.effect == policy_core::policy::Effect::Allow
+                    && s.action
+                        .applies_to("iam:PassRole", policy_core::glob::Case::AsciiInsensitive)
+            })
+        };
+        if policy
+            .document
+            .as_deref()
+            .is_some_and(|d| !names_pass_role(d))
+        {
+            return;
+        }
         // Asked of the policy as the best-placed caller sees it: a grant to
         // callers from one network still passes any role.
         let compiled = match policy
