@@ -35,27 +35,53 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
     Ok(())
 }
 
-/// Implements the visitor methods that read a value of another type as
-/// `$default`, so that no JSON value is an error.
-macro_rules! anything_else_is {
-    ($default:expr) => {
+/// Implements the visitor methods that read JSON values of the kinds listed
+/// (`booleans`, `integers`, `floats`, `null`, `text`, `maps`, `lists`) as
+/// `$default`, maps and lists drained: with the methods a visitor writes
+/// itself, no JSON value is an error.
+macro_rules! read_as {
+    ($default:expr; $($kind:ident),+) => {
+        $(read_as!(@$kind $default);)+
+    };
+    (@booleans $default:expr) => {
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
             Ok($default)
         }
+    };
+    (@integers $default:expr) => {
         fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
             Ok($default)
         }
         fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
             Ok($default)
         }
+    };
+    (@floats $default:expr) => {
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
             Ok($default)
         }
+    };
+    (@null $default:expr) => {
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok($default)
         }
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok($default)
+        }
+    };
+    (@text $default:expr) => {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($default)
+        }
+    };
+    (@maps $default:expr) => {
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            drain_map(map).map(|()| $default)
+        }
+    };
+    (@lists $default:expr) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            drain_seq(seq).map(|()| $default)
         }
     };
 }
@@ -81,13 +107,7 @@ impl<'de> Deserialize<'de> for Text {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
                 Text::deserialize(d)
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
-                drain_map(map).map(|()| Text(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
-                drain_seq(seq).map(|()| Text(None))
-            }
-            anything_else_is!(Text(None));
+            read_as!(Text(None); booleans, integers, floats, null, maps, lists);
         }
         deserializer.deserialize_any(TextVisitor)
     }
@@ -108,33 +128,10 @@ impl<'de> Deserialize<'de> for Flag {
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
                 Ok(Flag(Some(v)))
             }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Flag, E> {
-                Ok(Flag(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Flag, E> {
-                Ok(Flag(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag, E> {
-                Ok(Flag(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
-                Ok(Flag(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Flag, E> {
-                Ok(Flag(None))
-            }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Flag, D::Error> {
                 Flag::deserialize(d)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Flag, E> {
-                Ok(Flag(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Flag, A::Error> {
-                drain_map(map).map(|()| Flag(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Flag, A::Error> {
-                drain_seq(seq).map(|()| Flag(None))
-            }
+            read_as!(Flag(None); integers, floats, null, text, maps, lists);
         }
         deserializer.deserialize_any(FlagVisitor)
     }
@@ -169,13 +166,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for List<T> {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<List<T>, D::Error> {
                 List::deserialize(d)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<List<T>, E> {
-                Ok(List::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
-                drain_map(map).map(|()| List::default())
-            }
-            anything_else_is!(List::default());
+            read_as!(List::default(); booleans, integers, floats, null, text, maps);
         }
         deserializer.deserialize_any(ListVisitor(PhantomData))
     }
@@ -200,13 +191,7 @@ impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for Object<T> {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Object<T>, D::Error> {
                 Object::deserialize(d)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Object<T>, E> {
-                Ok(Object::default())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Object<T>, A::Error> {
-                drain_seq(seq).map(|()| Object::default())
-            }
-            anything_else_is!(Object::default());
+            read_as!(Object::default(); booleans, integers, floats, null, text, lists);
         }
         deserializer.deserialize_any(ObjectVisitor(PhantomData))
     }
@@ -432,13 +417,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Array<T> {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Array<T>, D::Error> {
                 Array::deserialize(d)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Array<T>, E> {
-                Ok(Array::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Array<T>, A::Error> {
-                drain_map(map).map(|()| Array::default())
-            }
-            anything_else_is!(Array::default());
+            read_as!(Array::default(); booleans, integers, floats, null, text, maps);
         }
         deserializer.deserialize_any(ArrayVisitor(PhantomData))
     }
@@ -469,13 +448,7 @@ impl<'de> Deserialize<'de> for Keys {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Keys, D::Error> {
                 Keys::deserialize(d)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Keys, E> {
-                Ok(Keys::default())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Keys, A::Error> {
-                drain_seq(seq).map(|()| Keys::default())
-            }
-            anything_else_is!(Keys::default());
+            read_as!(Keys::default(); booleans, integers, floats, null, text, lists);
         }
         deserializer.deserialize_any(KeysVisitor)
     }
@@ -729,30 +702,10 @@ impl<'de> Deserialize<'de> for Count {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
                 Ok(Count(u64::try_from(v).ok()))
             }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Count, E> {
-                Ok(Count(None))
-            }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Count, D::Error> {
                 Count::deserialize(d)
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Count, A::Error> {
-                drain_map(map).map(|()| Count(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Count, A::Error> {
-                drain_seq(seq).map(|()| Count(None))
-            }
+            read_as!(Count(None); booleans, floats, null, text, maps, lists);
         }
         deserializer.deserialize_any(CountVisitor)
     }
@@ -794,13 +747,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawItems<'a> {
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawItems<'a>, D::Error> {
                 RawItems::deserialize(d)
             }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<RawItems<'a>, E> {
-                Ok(RawItems(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawItems<'a>, A::Error> {
-                drain_map(map).map(|()| RawItems(None))
-            }
-            anything_else_is!(RawItems(None));
+            read_as!(RawItems(None); booleans, integers, floats, null, text, maps);
         }
         deserializer.deserialize_any(RawItemsVisitor(PhantomData))
     }
