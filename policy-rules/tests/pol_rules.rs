@@ -391,6 +391,21 @@ fn pol004_wildcards_do_not_make_any_resource_fit() {
             "lambda:InvokeFunction",
             "arn:aws:lambda:us-east-1:123456789012:layer:shared",
         ),
+        // Log stream and SSM parameter names hold no `:`: however far the
+        // stars reach, these name log groups, no log stream, and no
+        // parameter (`parameters/` is a typo).
+        (
+            "logs:PutLogEvents",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/orders",
+        ),
+        (
+            "logs:CreateLogStream",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/orders",
+        ),
+        (
+            "ssm:GetParameter",
+            "arn:aws:ssm:*:123456789012:parameters/app/*",
+        ),
         // A state machine's alias and version ARNs are authorized as the
         // state machine.
         (

@@ -8,8 +8,9 @@
 //! placeholder stands for text that never holds a `:` when it fills one
 //! of the first five segments (partition, service, region, account), when
 //! more of the ARN follows it, when it names an identifier (`…Id`,
-//! `…ID`, `…Uuid`; a Bedrock model's has its version after a `:`), or a
-//! state machine (whose `:PROD` suffix names an alias); and never a `/` when it is a name AWS's naming rules
+//! `…ID`, `…Uuid`; a Bedrock model's has its version after a `:`), a
+//! state machine (whose `:PROD` suffix names an alias), a log stream or an
+//! SSM parameter; and never a `/` when it is a name AWS's naming rules
 //! keep to one path element (an S3 bucket, a DynamoDB table or index, an
 //! SQS queue, an SNS topic, a Kinesis stream, a Lambda function). Any other placeholder ending the pattern — an object key, a
 //! log group, a role with its path — may hold anything. Without these
@@ -56,8 +57,14 @@ const ONE_ELEMENT_NAMES: &[(&str, &str)] = &[
 /// keep free of `:`, by service, where a `:` would name another resource:
 /// a state machine's versions and aliases (`stateMachine:orders:PROD`) are
 /// authorized as the state machine (Step Functions Developer Guide,
-/// "Authorization for versions and aliases").
-const NO_COLON_NAMES: &[(&str, &str)] = &[("states", "StateMachineName")];
+/// "Authorization for versions and aliases"); a log stream's name ("don't
+/// use ':'", CloudWatch Logs API Reference, CreateLogStream) and an SSM
+/// parameter's (letters, digits, `_.-` and `/`, Systems Manager User Guide).
+const NO_COLON_NAMES: &[(&str, &str)] = &[
+    ("states", "StateMachineName"),
+    ("logs", "LogStreamName"),
+    ("ssm", "ParameterNameWithoutLeadingSlash"),
+];
 
 /// Identifiers that do hold a `:`, by service: a Bedrock model's version
 /// (`foundation-model/anthropic.claude-3-haiku-20240307-v1:0`, and the
@@ -214,6 +221,7 @@ mod tests {
     const TABLE: &str = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
     const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
     const IOT_TOPIC: &str = "arn:${Partition}:iot:${Region}:${Account}:topic/${TopicName}";
+    const LOG_STREAM: &str = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
 
     #[test]
     fn a_state_machine_name_holds_no_colon() {
@@ -268,6 +276,13 @@ mod tests {
                 "arn:aws:iot:us-east-1:123456789012:topic/sensors/temp",
             ),
             (IOT_TOPIC, "arn:aws:iot:*:*:topic/sensors/*"),
+            (
+                LOG_STREAM,
+                "arn:aws:logs:*:*:log-group:/aws/lambda/orders:*",
+            ),
+            // Stars span colons, as IAM reads them: AWS's own policies name
+            // `arn:aws:logs:*:*:/aws-glue/*` for Glue's log streams.
+            (LOG_STREAM, "arn:aws:logs:*:*:/aws-glue/*"),
         ] {
             assert!(
                 fits(arn_pattern, resource),
@@ -296,6 +311,9 @@ mod tests {
             ),
             (TABLE, "arn:aws:dynamodb:*:*:table/orders/stream/*"),
             (ROLE, "arn:aws:iam::123456789012:user/alice"),
+            // A log stream's name holds no `:`, so no stream's ARN ends in
+            // a log group's, however far the stars reach.
+            (LOG_STREAM, "arn:aws:logs:*:*:log-group:/aws/lambda/orders"),
         ] {
             assert!(
                 !fits(arn_pattern, resource),

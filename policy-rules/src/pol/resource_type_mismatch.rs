@@ -12,11 +12,13 @@ declare_rule! {
     /// resource that action takes, by the catalog's ARN patterns. Reports an
     /// action pattern only when no listed resource fits any action it
     /// expands to; `NotResource` lists are not judged. A resource's `*`
-    /// may span colons, as in IAM; the catalog's placeholders are read as
-    /// real ARNs fill them (no `:` in a region, account or identifier, no
-    /// `/` in a bucket, table, queue, topic, stream or function name), so
-    /// `arn:aws:ec2:*:*:volume/*` is no instance and
-    /// `arn:aws:s3:::orders/*` no bucket.
+    /// may span colons, as in IAM (AWS's own policies rely on it:
+    /// `arn:aws:logs:*:*:/aws-glue/*`). The catalog's placeholders are read
+    /// as real ARNs fill them (no `:` in a region, account, identifier, log
+    /// stream or SSM parameter, no `/` in a bucket, table, queue, topic,
+    /// stream or function name), so `arn:aws:ec2:*:*:volume/*` is no
+    /// instance, `arn:aws:s3:::orders/*` no bucket, and
+    /// `arn:aws:logs:*:*:log-group:/aws/lambda/orders` no log stream.
     ///
     /// ## Why is this bad?
     /// The statement never applies to that action: the grant you meant is
