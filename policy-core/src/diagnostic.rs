@@ -35,6 +35,10 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// Whether AWS refuses a document with this problem even though
+    /// rolecall reads the element's obvious meaning (a warning, then): the
+    /// document is still invalid, as it would be for an error.
+    pub refused_by_aws: bool,
 }
 
 impl Diagnostic {
@@ -45,6 +49,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
             help: None,
+            refused_by_aws: false,
         }
     }
 
@@ -62,9 +67,22 @@ impl Diagnostic {
         self
     }
 
+    /// Marks a problem AWS refuses the document for, though rolecall reads
+    /// the element's obvious meaning (see [`Diagnostic::refused_by_aws`]).
+    pub fn refused_by_aws(mut self) -> Self {
+        self.refused_by_aws = true;
+        self
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
+    }
+
+    /// Whether the document is invalid for AWS: an error, or a problem AWS
+    /// refuses that rolecall reads leniently.
+    pub fn makes_the_document_invalid(&self) -> bool {
+        self.is_error() || self.refused_by_aws
     }
 }
 

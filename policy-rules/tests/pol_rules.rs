@@ -570,6 +570,36 @@ fn pol003_the_service_is_named_and_api_gateway_may_abbreviate() {
 }
 
 #[test]
+fn pol001_a_principal_is_a_star_or_an_object() {
+    let trusting = |principal: Value| {
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]
+        })
+    };
+    // AWS refuses a bare account, ARN or service name, though rolecall
+    // reads what it stands for.
+    for bare in [
+        "codebuild.amazonaws.com",
+        "arn:aws:iam::444455556666:root",
+        "444455556666",
+    ] {
+        let found = lint("POL001", trusting(Value::from(bare)));
+        assert_eq!(found.len(), 1, "{bare}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0/Principal", "{bare}");
+        assert!(found[0].1.contains(bare), "{bare}: {found:?}");
+    }
+    for written in [
+        Value::from("*"),
+        serde_json::json!({"Service": "codebuild.amazonaws.com"}),
+        serde_json::json!({"AWS": "arn:aws:iam::444455556666:root"}),
+    ] {
+        let found = lint("POL001", trusting(written.clone()));
+        assert!(found.is_empty(), "{written}: {found:?}");
+    }
+}
+
+#[test]
 fn pol001_accepts_a_cloudfront_origin_access_identity() {
     let bucket_policy = serde_json::json!({
         "Version": "2012-10-17",

@@ -467,9 +467,10 @@ fn read_principal(
             Principals::Entries(entries)
         }
         Value::String(s) => {
-            // Some tools (and older Lambda emulators) write an account id, an
-            // ARN or a service name as a bare string. AWS reads the documented
-            // object form; accept the obvious meaning and say so.
+            // Some tools (and Lambda emulators) write an account id, an ARN
+            // or a service name as a bare string. AWS accepts only the
+            // documented object form and refuses the document; rolecall
+            // reads the obvious meaning, and says the document is invalid.
             let kind = if crate::arn::is_account_id(s) || s.starts_with("arn:") {
                 Some(PrincipalKind::Aws)
             } else if s.ends_with(".amazonaws.com") || s.ends_with(".amazon.com") {
@@ -493,11 +494,12 @@ fn read_principal(
                 Diagnostic::warning(
                     pointer.clone(),
                     format!(
-                        "principal `{s}` is a bare string; read as `{{\"{}\": \"{s}\"}}`",
+                        "a principal must be `\"*\"` or an object, found the string `{s}` (read as `{{\"{}\": \"{s}\"}}`)",
                         kind.key()
                     ),
                 )
-                .with_help(format!("write `{{\"{}\": \"{s}\"}}`", kind.key())),
+                .with_help(format!("write `{{\"{}\": \"{s}\"}}`", kind.key()))
+                .refused_by_aws(),
             );
             Principals::Entries(vec![PrincipalEntry {
                 kind,

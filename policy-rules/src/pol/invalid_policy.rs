@@ -9,13 +9,16 @@ declare_rule! {
     /// Reports what makes a policy invalid: a missing `Effect`, `Action` or
     /// `Resource`, an `Effect` other than `Allow`/`Deny`, both `Action` and
     /// `NotAction`, a `Principal` in an identity policy, an unknown element,
-    /// a value of the wrong type, a `Sid` of an identity policy with other
-    /// characters than ASCII letters and digits. The location says where.
+    /// a value of the wrong type, a `Principal` written as a string other
+    /// than `"*"`, a `Sid` of an identity policy with other characters than
+    /// ASCII letters and digits. The location says where.
     ///
     /// ## Why is this bad?
     /// AWS rejects such a policy when it is saved; rolecall evaluates the
     /// invalid statement as granting and denying nothing, which may not be
-    /// what you meant.
+    /// what you meant — except a principal written as a bare account, ARN or
+    /// service name, which it reads as the object it stands for (some tools
+    /// and emulators write them).
     ///
     /// ## Example
     /// `{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}` (the value is case-sensitive).
@@ -40,7 +43,11 @@ impl Rule for InvalidPolicy {
         if !user_policy(policy) {
             return;
         }
-        for d in policy.diagnostics().iter().filter(|d| d.is_error()) {
+        for d in policy
+            .diagnostics()
+            .iter()
+            .filter(|d| d.makes_the_document_invalid())
+        {
             // Unknown operators have their own code, POL005.
             if d.message.starts_with("unknown condition operator") {
                 continue;
