@@ -223,6 +223,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             memory_status("VmHWM:").unwrap_or_default()
         );
     }
+    // JSON lines hold findings only: what was skipped goes to standard
+    // error there, as the other formats show it in the report.
+    if args.format == Format::Jsonl {
+        for skipped in &account.skipped {
+            eprintln!("note: skipped {}: {}", skipped.path, skipped.reason);
+        }
+    }
     for error in &errors {
         eprintln!("error: {error}");
     }

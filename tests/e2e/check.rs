@@ -323,3 +323,66 @@ fn demo_account_json_report_snapshot() {
         insta::assert_json_snapshot!("demo-account-check", report);
     });
 }
+
+/// A file rolecall does not read, or cannot, never vanishes from a report:
+/// SARIF lists it as a notification of the run (and stays valid), JSON lines
+/// (findings only) name it on standard error.
+#[test]
+fn skipped_and_broken_files_are_reported_in_every_format() {
+    let dir = std::env::temp_dir().join(format!("rolecall-skipped-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a-policy.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("b-unknown.json"), r#"{"Hello": "world"}"#).unwrap();
+    std::fs::write(dir.join("c-broken.json"), r#"{"Statement": ["#).unwrap();
+    let run = |format: &str| {
+        rolecall()
+            .args(["check", "--fail-on", "never", "--format", format])
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let sarif = run("sarif");
+    let jsonl = run("jsonl");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let report: Value = serde_json::from_str(&stdout_of(&sarif)).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("sarif/sarif-2.1.0-rtm.5.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&report), "the SARIF report is invalid");
+    let invocation = &report["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    let skipped = notifications
+        .iter()
+        .find(|n| n["level"] == "note")
+        .expect("the unknown file is noted");
+    assert!(
+        skipped["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("b-unknown.json")
+    );
+    assert!(notifications.iter().any(|n| n["level"] == "error"
+        && n["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("c-broken.json")));
+    assert_eq!(sarif.status.code(), Some(2), "an input error: exit 2");
+
+    let notes = stderr_of(&jsonl);
+    assert!(
+        notes.contains("note: skipped") && notes.contains("b-unknown.json"),
+        "{notes}"
+    );
+    assert!(notes.contains("c-broken.json"), "{notes}");
+    assert!(stdout_of(&jsonl)
+        .lines()
+        .all(|line| serde_json::from_str::<Value>(line).is_ok_and(|f| f["code"].is_string())));
+}

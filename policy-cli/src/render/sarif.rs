@@ -67,6 +67,20 @@ pub fn write_document(report: &Report<'_>, out: &mut dyn std::io::Write) -> std:
             result
         })
         .collect();
+    // What the run could not analyse: input errors, and files skipped
+    // (a mistyped policy file must not vanish from a CI report).
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|error| json!({"level": "error", "message": {"text": error}}))
+        .chain(report.skipped.iter().map(|(path, reason)| {
+            json!({
+                "level": "note",
+                "message": {"text": format!("skipped: {reason}")},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+            })
+        }))
+        .collect();
     let document = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -77,6 +91,10 @@ pub fn write_document(report: &Report<'_>, out: &mut dyn std::io::Write) -> std:
                 "informationUri": "https://example.invalid/rolecall",
                 "rules": rules,
             }},
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
         }],
     });
