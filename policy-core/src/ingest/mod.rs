@@ -94,7 +94,17 @@ pub fn sniff(value: &Value) -> FileKind {
                 || v.as_array()
                     .is_some_and(|list| list.iter().any(is_statement)))
     });
-    if has("Statement") || names_a_policy_version || misspelt_statements {
+    // An object of nothing but policy elements, with a `Version` however
+    // written (`{"Version": "2012-10-18"}`): a broken policy, reported as
+    // one rather than skipped.
+    let only_policy_elements = object
+        .keys()
+        .all(|k| matches!(k.as_str(), "Version" | "Id" | "Statement"));
+    if has("Statement")
+        || names_a_policy_version
+        || misspelt_statements
+        || (only_policy_elements && has("Version"))
+    {
         return FileKind::PolicyDocument;
     }
     FileKind::Unknown

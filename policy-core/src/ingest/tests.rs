@@ -302,6 +302,16 @@ fn sniffing() {
         FileKind::AuthorizationDetails
     );
     assert_eq!(kind(r#"{"Statement": []}"#), FileKind::PolicyDocument);
+    // Nothing but policy elements, the version mistyped: a broken policy.
+    assert_eq!(
+        kind(r#"{"Version": "2012-10-18"}"#),
+        FileKind::PolicyDocument
+    );
+    assert_eq!(
+        kind(r#"{"Version": "1", "Id": "x"}"#),
+        FileKind::PolicyDocument
+    );
+    assert_eq!(kind(r#"{"Version": "1", "Name": "x"}"#), FileKind::Unknown);
     assert_eq!(kind("[1]"), FileKind::Unknown);
 }
 
