@@ -424,18 +424,20 @@ impl Catalog {
         found
     }
 
+    /// The service prefix closest to `prefix` (a typo: `kafk` → `kafka`),
+    /// if one is close enough; `prefix` itself when it is one.
+    pub fn closest_service(&self, prefix: &str) -> Option<&str> {
+        match self.service(prefix) {
+            Some(service) => Some(service.prefix()),
+            None => {
+                crate::suggest::closest(prefix, self.services.iter().map(|s| self.str(s.prefix)))
+            }
+        }
+    }
+
     fn closest_action_uncached(&self, name: &str) -> Option<&str> {
         let (prefix, action) = name.split_once(':')?;
-        let service = match self.service(prefix) {
-            Some(service) => service,
-            None => {
-                let closest = crate::suggest::closest(
-                    prefix,
-                    self.services.iter().map(|s| self.str(s.prefix)),
-                )?;
-                self.service(closest)?
-            }
-        };
+        let service = self.service(self.closest_service(prefix)?)?;
         let closest = crate::suggest::closest(action, service.actions().map(|a| a.action_name()))?;
         Some(service.action(closest)?.name())
     }

@@ -323,6 +323,18 @@ fn closest_action_fixes_typos() {
 }
 
 #[test]
+fn closest_service_fixes_prefix_typos() {
+    for (typo, fixed) in [
+        ("kafk", Some("kafka")),
+        ("cldoufront", Some("cloudfront")),
+        ("Lambda", Some("lambda")),
+        ("zzzzzz", None),
+    ] {
+        assert_eq!(cat().closest_service(typo), fixed, "{typo}");
+    }
+}
+
+#[test]
 fn arns_find_their_resource_types() {
     let kinds = |arn: &str| -> Vec<String> {
         cat()

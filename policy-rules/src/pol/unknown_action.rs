@@ -61,7 +61,16 @@ impl Rule for UnknownAction {
                 let service = catalog.service(prefix);
                 let known_service = prefix.contains(['*', '?']) || service.is_some();
                 let (message, help) = if !known_service {
-                    let help = match catalog.closest_action(action) {
+                    // A pattern keeps its wildcards: only its prefix is
+                    // corrected (`kafk:*` → `kafka:*`).
+                    let suggestion = if wildcard {
+                        catalog
+                            .closest_service(prefix)
+                            .map(|p| format!("{p}:{name}"))
+                    } else {
+                        catalog.closest_action(action).map(str::to_owned)
+                    };
+                    let help = match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "check the service prefix in the Service Authorization Reference"
                             .to_owned(),
