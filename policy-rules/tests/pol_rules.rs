@@ -654,4 +654,28 @@ fn pol013_conditions_about_the_caller_narrow_no_resource() {
         let found = lint("POL013", on_every_table(condition.clone()));
         assert!(found.is_empty(), "{condition}: {found:?}");
     }
+    // Through which service, for whom, on behalf of which resource: every
+    // key, still.
+    let on_every_key = |condition: Value| {
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:CreateGrant"], "Resource": "*", "Condition": condition}]
+        })
+    };
+    for condition in [
+        serde_json::json!({"StringLike": {"kms:ViaService": "dynamodb.*.amazonaws.com"}}),
+        serde_json::json!({"Bool": {"kms:GrantIsForAWSResource": "true"}}),
+        serde_json::json!({"StringEquals": {"kms:CallerAccount": "111122223333"}}),
+        serde_json::json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::orders"}}),
+    ] {
+        let found = lint("POL013", on_every_key(condition.clone()));
+        assert_eq!(found.len(), 1, "{condition}: {found:?}");
+    }
+    // An encryption context names the data, and so the keys it was
+    // encrypted under.
+    let found = lint(
+        "POL013",
+        on_every_key(serde_json::json!({"StringEquals": {"kms:EncryptionContext:app": "orders"}})),
+    );
+    assert!(found.is_empty(), "{found:?}");
 }

@@ -10,8 +10,11 @@ use super::{Condition, Effect, PolicyDocument};
 
 /// Whether a condition key is about the caller and the call (network,
 /// transport, MFA, time, the caller's identity and tags, the services that
-/// called) — a condition on it narrows nothing about the resources a
-/// statement reaches.
+/// called, the resource a service calls on behalf of) — a condition on it
+/// narrows nothing about the resources a statement reaches. KMS's
+/// `kms:CallerAccount`, `kms:ViaService` and `kms:GrantIsForAWSResource`
+/// are such keys too: they say who asks and through which service, not
+/// which key.
 fn is_about_the_caller(key: &str) -> bool {
     const KEYS: &[&str] = &[
         "aws:sourceip",
@@ -40,6 +43,13 @@ fn is_about_the_caller(key: &str) -> bool {
         "aws:tokenissuetime",
         "aws:sourceidentity",
         "aws:federatedprovider",
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "kms:calleraccount",
+        "kms:viaservice",
+        "kms:grantisforawsresource",
     ];
     const PRINCIPAL_TAG: &str = "aws:principaltag/";
     KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))

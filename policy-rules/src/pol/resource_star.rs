@@ -13,8 +13,9 @@ declare_rule! {
     /// catalog, e.g. `xray:PutTraceSegments`, `ec2:DescribeNetworkInterfaces`)
     /// are exempt, and so are statements whose `Condition` can narrow the
     /// resources (a resource tag, `s3:prefix`, `dynamodb:LeadingKeys`, a
-    /// region); one only about the caller (`aws:SourceIp`,
-    /// `aws:SecureTransport`, MFA, the caller's tags) narrows nothing. ARNs
+    /// region); one only about the caller and the call (`aws:SourceIp`,
+    /// `aws:SecureTransport`, MFA, the caller's tags, `aws:SourceArn`,
+    /// `kms:ViaService`, `kms:CallerAccount`) narrows nothing. ARNs
     /// that end in `:*` (log groups) are not `*`, and actions that an
     /// unconditional `Deny` of the same policy refuses on every resource are
     /// granted by nothing. Only identity policies
