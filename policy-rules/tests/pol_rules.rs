@@ -611,6 +611,28 @@ fn pol001_accepts_a_cloudfront_origin_access_identity() {
 }
 
 #[test]
+fn pol003_accounts_are_twelve_digits() {
+    for resource in [
+        "arn:aws:sns:us-east-1:123456789:orders",
+        "arn:aws:iam::account-id:role/orders",
+    ] {
+        let found = lint("POL003", allowing_on("sns:Publish", resource));
+        assert_eq!(found.len(), 1, "{resource}: {found:?}");
+        assert!(found[0].1.contains("account"), "{}", found[0].1);
+    }
+    for resource in [
+        "arn:aws:sns:us-east-1:123456789012:orders",
+        "arn:aws:sns:*:*:orders",
+        "arn:aws:sns:us-east-1:${aws:PrincipalAccount}:orders",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:s3:::orders",
+    ] {
+        let found = lint("POL003", allowing_on("sns:Publish", resource));
+        assert!(found.is_empty(), "{resource}: {found:?}");
+    }
+}
+
+#[test]
 fn pol003_partitions_are_aws_ones() {
     for resource in ["arn:foo:s3:::orders/*", "arn:AWS:s3:::orders/*"] {
         let found = lint("POL003", allowing_on("s3:GetObject", resource));

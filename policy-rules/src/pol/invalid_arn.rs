@@ -11,8 +11,9 @@ declare_rule! {
     /// Reports malformed ARNs in `Resource`/`NotResource` and in the values
     /// of ARN condition operators: text that is not `*` and not of the form
     /// `arn:partition:service:region:account:resource`, a partition AWS does
-    /// not have, or a wildcard in the service part (which IAM does not
-    /// allow in a resource). API Gateway's abbreviated `execute-api:/…`
+    /// not have, an account that is not twelve digits (or `aws`), or a
+    /// wildcard in the service part (which IAM does not allow in a
+    /// resource). API Gateway's abbreviated `execute-api:/…`
     /// resources are accepted in a resource policy's `execute-api`
     /// statements: the service expands them when the policy is saved.
     ///
@@ -32,6 +33,15 @@ declare_rule! {
         severity: Error,
         summary: "a malformed ARN in Resource or an ARN condition",
     }
+}
+
+/// Whether an ARN's account part can name one: none (`arn:aws:s3:::b`),
+/// twelve digits, `aws`, or a pattern (wildcards, policy variables).
+fn may_be_an_account(account: &str) -> bool {
+    account.is_empty()
+        || account.contains(['*', '?', '$'])
+        || account == "aws"
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Why `text` is not an ARN pattern, if it is not one. `resource`: it is
@@ -63,6 +73,12 @@ fn problem(text: &str, resource: bool) -> Option<&'static str> {
                 && !parts[1].starts_with("aws-") =>
         {
             Some("names a partition AWS does not have (`aws`, `aws-cn`, `aws-us-gov`, …)")
+        }
+        // An account is twelve digits, or `aws` (which owns the AWS managed
+        // policies); a literal other one (`123456789`, `account-id` left
+        // from an example) names no resource.
+        Some(parts) if !may_be_an_account(parts[4]) => {
+            Some("names an account that is not twelve digits")
         }
         Some(_) => None,
     }
