@@ -570,6 +570,22 @@ fn pol003_the_service_is_named_and_api_gateway_may_abbreviate() {
 }
 
 #[test]
+fn pol001_a_mistyped_version_hides_no_other_finding() {
+    let typo = serde_json::json!({
+        "Version": "2012-10-17 ",
+        "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]
+    });
+    let found = lint("POL001", typo.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Version");
+    // The statements are read as written: what they grant is reported too,
+    // and the version is not also "missing".
+    assert_eq!(lint("POL011", typo.clone()).len(), 1);
+    assert_eq!(lint("POL013", typo.clone()).len(), 1);
+    assert!(lint("POL007", typo).is_empty());
+}
+
+#[test]
 fn pol001_a_principal_is_a_star_or_an_object() {
     let trusting = |principal: Value| {
         serde_json::json!({

@@ -167,8 +167,10 @@ pub(super) fn compile_tree(kind: PolicyKind, value: &Value) -> CompiledEntry {
             let compiled = CompiledPolicy::from_parsed(&parsed, kind);
             (Some(Arc::new(parsed.document)), Arc::new(compiled))
         }
+        // Rejected: it grants and denies nothing, but its statements are
+        // still there to lint.
         Err(invalid) => (
-            None,
+            invalid.as_written.map(|document| Arc::new(*document)),
             Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
         ),
     }

@@ -28,15 +28,20 @@ pub struct ParsedPolicy {
 
 /// A document that cannot be used at all (not an object, no `Statement`, an
 /// unknown top-level element, a bad `Version`). It grants and denies nothing.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{}", self.diagnostics.first().map(|d| d.to_string()).unwrap_or_else(|| "invalid policy".into()))]
 pub struct InvalidPolicy {
     /// Every problem found, including those of individual statements.
     pub diagnostics: Vec<Diagnostic>,
+    /// The statements that could be read, for linting only: a linter shows
+    /// every problem at once, not one that hides the others until it is
+    /// fixed (an unknown `Version` is read as `2012-10-17` here). `None`
+    /// when the document is not an object.
+    pub as_written: Option<Box<PolicyDocument>>,
 }
 
 /// Why a policy text could not be read.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum PolicyParseError {
     /// The text is not JSON.
     #[error("invalid JSON at line {line}, column {column}: {message}")]
@@ -90,6 +95,7 @@ impl PolicyDocument {
                     ),
                 )
                 .with_help("write `{\"Version\": \"2012-10-17\", \"Statement\": [...]}`")],
+                as_written: None,
             });
         };
         let mut usable = true;
@@ -117,7 +123,8 @@ impl PolicyDocument {
                     )
                     .with_help("use `\"2012-10-17\"`"),
                 );
-                PolicyVersion::Unspecified
+                // Read as the version it nearly is, for linting only.
+                PolicyVersion::V2012_10_17
             }
         };
         let id = match object.get("Id") {
@@ -186,16 +193,20 @@ impl PolicyDocument {
                 ));
             }
         }
+        let document = PolicyDocument {
+            version,
+            id,
+            statements,
+            statement_count,
+        };
         if !usable {
-            return Err(InvalidPolicy { diagnostics });
+            return Err(InvalidPolicy {
+                diagnostics,
+                as_written: Some(Box::new(document)),
+            });
         }
         Ok(ParsedPolicy {
-            document: PolicyDocument {
-                version,
-                id,
-                statements,
-                statement_count,
-            },
+            document,
             diagnostics,
         })
     }

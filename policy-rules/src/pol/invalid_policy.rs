@@ -18,7 +18,9 @@ declare_rule! {
     /// invalid statement as granting and denying nothing, which may not be
     /// what you meant — except a principal written as a bare account, ARN or
     /// service name, which it reads as the object it stands for (some tools
-    /// and emulators write them).
+    /// and emulators write them). The other rules still read the statements
+    /// as written, so one typo (a `Version` with a trailing space) hides
+    /// nothing else.
     ///
     /// ## Example
     /// `{"Effect": "allow", "Action": "s3:GetObject", "Resource": "*"}` (the value is case-sensitive).

@@ -130,17 +130,19 @@ impl Rule for PassroleToAny {
             return;
         }
         // Asked of the policy as the best-placed caller sees it: a grant to
-        // callers from one network still passes any role.
-        let compiled = match policy
-            .document
-            .as_deref()
-            .and_then(|d| d.for_the_best_placed_caller())
-        {
-            Some(document) => std::sync::Arc::new(CompiledPolicy::compile(
-                &document,
-                policy_core::eval::PolicyKind::Identity,
-            )),
-            None => policy.compiled.clone(),
+        // callers from one network still passes any role. A policy AWS
+        // refuses (a mistyped `Version`) is asked as written, as the other
+        // rules read it: the grant is there once the typo is fixed.
+        let identity = policy_core::eval::PolicyKind::Identity;
+        let document = policy.document.as_deref();
+        let compiled = match document.and_then(|d| d.for_the_best_placed_caller()) {
+            Some(view) => std::sync::Arc::new(CompiledPolicy::compile(&view, identity)),
+            None => match document {
+                Some(written) if policy.compiled.is_rejected() => {
+                    std::sync::Arc::new(CompiledPolicy::compile(written, identity))
+                }
+                _ => policy.compiled.clone(),
+            },
         };
         let set = PolicySet {
             identity: vec![compiled],
