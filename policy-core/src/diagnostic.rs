@@ -69,7 +69,7 @@ impl Diagnostic {
 
     /// Marks a problem AWS refuses the document for, though rolecall reads
     /// the element's obvious meaning (see [`Diagnostic::refused_by_aws`]).
-    pub fn refused_by_aws(mut self) -> Self {
+    pub fn also_refused_by_aws(mut self) -> Self {
         self.refused_by_aws = true;
         self
     }

@@ -213,8 +213,8 @@ struct KeyTemplate {
     literal_len: usize,
 }
 
-/// Every resource type's compiled ARN pattern, and the resource types by
-/// their pattern's service segment (`""` when that segment is a placeholder).
+/// The resource types by their ARN pattern's service segment (`""` when
+/// that segment is a placeholder).
 struct ArnIndex {
     /// (service segment, resource type index), sorted.
     by_service: Vec<(Box<str>, u32)>,

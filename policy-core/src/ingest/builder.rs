@@ -41,6 +41,19 @@ pub(super) enum Pending {
 /// A document read once: its parsed form (if usable) and its compiled form.
 pub(super) type CompiledEntry = (Option<Arc<PolicyDocument>>, Arc<CompiledPolicy>);
 
+/// A compiled entry's document as the record keeps it: (the usable
+/// document, a refused one as written) — a refused policy's statements are
+/// for the linting rules only ([`PolicyRecord::refused_as_written`]).
+fn record_documents(
+    (document, compiled): &CompiledEntry,
+) -> (Option<Arc<PolicyDocument>>, Option<Arc<PolicyDocument>>) {
+    if compiled.is_rejected() {
+        (None, document.clone())
+    } else {
+        (document.clone(), None)
+    }
+}
+
 pub(super) struct Builder<'m> {
     pub(super) account: Account,
     /// Compiled documents by (kind, canonical text): many roles share the
@@ -168,7 +181,7 @@ pub(super) fn compile_tree(kind: PolicyKind, value: &Value) -> CompiledEntry {
             (Some(Arc::new(parsed.document)), Arc::new(compiled))
         }
         // Rejected: it grants and denies nothing, but its statements are
-        // still there to lint.
+        // still there to lint (the record keeps them apart).
         Err(invalid) => (
             invalid.as_written.map(|document| Arc::new(*document)),
             Arc::new(CompiledPolicy::rejected(kind, invalid.diagnostics)),
@@ -380,6 +393,7 @@ impl<'m> Builder<'m> {
             source,
             encoding,
             document,
+            refused_as_written: None,
             compiled,
         });
         id
@@ -446,10 +460,10 @@ impl<'m> Builder<'m> {
         let results = &self.results;
         let policies = &mut self.account.policies;
         self.waiting.retain(|&(id, slot)| match results.get(slot) {
-            Some((document, policy)) => {
+            Some(entry) => {
                 if let Some(record) = policies.get_mut(id.0) {
-                    record.document = document.clone();
-                    record.compiled = policy.clone();
+                    (record.document, record.refused_as_written) = record_documents(entry);
+                    record.compiled = entry.1.clone();
                 }
                 false
             }
@@ -550,12 +564,9 @@ impl<'m> Builder<'m> {
 
     /// A file that is one policy document, compiled already (by the worker
     /// that read it, while its tree was at hand: [`compile_tree`]).
-    pub(super) fn add_standalone_document(
-        &mut self,
-        file: usize,
-        (document, compiled): CompiledEntry,
-    ) {
+    pub(super) fn add_standalone_document(&mut self, file: usize, entry: CompiledEntry) {
         let id = PolicyId(self.account.policies.len());
+        let (document, refused_as_written) = record_documents(&entry);
         self.account.policies.push(PolicyRecord {
             id,
             origin: PolicyOrigin::Standalone,
@@ -565,7 +576,8 @@ impl<'m> Builder<'m> {
             }),
             encoding: DocumentEncoding::Object,
             document,
-            compiled,
+            refused_as_written,
+            compiled: entry.1,
         });
         self.account.standalone_policies.push(id);
     }

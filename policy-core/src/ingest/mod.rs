@@ -124,7 +124,7 @@ struct LoadedFile {
     path: String,
     /// The size of its text.
     bytes: usize,
-    /// The parsed file, with its text when it is small enough to keep.
+    /// The parsed file, with its text when it is a small policy file.
     outcome: Result<(Parsed, Option<Arc<str>>), Loaded>,
     /// The digests of the policy documents in it.
     digests: builder::DocumentDigests,
@@ -411,7 +411,9 @@ fn load(path: &Path) -> LoadedFile {
             {
                 Some(parsed) => Ok((parsed, None)),
                 None => match serde_json::from_str::<Value>(&text) {
-                Ok(value) => Ok((Parsed::Tree(value), Some(text))),
+                // Only a small policy file's text is kept: a larger one's
+                // goes now, before the tree is sniffed and digested.
+                Ok(value) => Ok((Parsed::Tree(value), (text.len() <= KEPT_TEXT_BYTES).then_some(text))),
                 Err(e) => Err(Loaded::Problem(IngestProblem {
                     path: shown.clone(),
                     line: Some(e.line()),
@@ -438,7 +440,7 @@ fn load(path: &Path) -> LoadedFile {
         Ok((Parsed::Tree(value), text)) => match sniff(&value) {
             FileKind::PolicyDocument => {
                 let kind = builder::standalone_kind(&value);
-                let kept = text.filter(|t| t.len() <= KEPT_TEXT_BYTES).map(Arc::from);
+                let kept = text.map(Arc::from);
                 Ok((Parsed::Policy(builder::compile_tree(kind, &value)), kept))
             }
             FileKind::FunctionPolicy => {
@@ -464,8 +466,9 @@ fn load(path: &Path) -> LoadedFile {
 }
 
 /// Records a source file; its index in [`Account::sources`]. Only a small
-/// file's text is kept; for the others a finding's line and column are found
-/// by reading the file again (`lint::complete_locations`).
+/// policy file's text is kept ([`KEPT_TEXT_BYTES`]); for the others a
+/// finding's line and column are found by reading the file again
+/// (`lint::complete_locations`).
 fn add_source(
     builder: &mut builder::Builder<'_>,
     path: String,

@@ -717,7 +717,8 @@ pub(super) fn texts(list: List<Text>) -> Vec<String> {
 }
 
 // Large outputs, read in parallel. The AWS CLI merges the pages of
-// `get-account-authorization-details` and `list-functions` into one
+// `get-account-authorization-details`, `list-functions` and
+// `list-event-source-mappings` into one
 // document: tens of megabytes in one file, which one thread would read
 // while the others wait. Such a text is read in two steps: one pass that
 // finds where each item of the top-level lists begins and ends (and checks

@@ -316,6 +316,27 @@ fn sniffing() {
 }
 
 #[test]
+fn a_small_policy_file_keeps_its_text_and_a_dump_output_does_not() {
+    let dir = std::env::temp_dir().join(format!("rolecall-kept-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    std::fs::write(dir.join("a-policy.json"), policy).unwrap();
+    std::fs::write(
+        dir.join("b-get-policy.json"),
+        r#"{"Policy": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}"#,
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    let _ = std::fs::remove_dir_all(&dir);
+    let kept: Vec<(bool, Option<&str>)> = account
+        .sources
+        .iter()
+        .map(|s| (s.path.ends_with("a-policy.json"), s.text.as_deref()))
+        .collect();
+    assert_eq!(kept, [(true, Some(policy)), (false, None)]);
+}
+
+#[test]
 fn the_model_keeps_only_small_texts_and_still_locates() {
     let account = ingest(&[fixtures("aws-cli-moto")], &no_embedded);
     // Only a small policy file's text is kept: the outputs of a dump are
@@ -980,4 +1001,28 @@ fn event_source_mappings_read_from_their_text() {
     assert!(account
         .functions
         .contains_key("arn:aws:lambda:us-east-1:111122223333:function:f2"));
+}
+
+/// A policy AWS refuses grants nothing on either side of the wire: its
+/// statements as written are for the built-in linting rules only, and a
+/// plugin is not sent them as a usable document.
+#[test]
+fn a_refused_policy_stays_refused_across_the_wire() {
+    let dir = std::env::temp_dir().join(format!("rolecall-refused-wire-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("policy.json"),
+        r#"{"Version": "2012-10-17 ", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    let _ = std::fs::remove_dir_all(&dir);
+    let record = &account.policies[0];
+    assert!(record.compiled.is_rejected());
+    assert!(record.document.is_none());
+    assert_eq!(record.as_written().map(|d| d.statements.len()), Some(1));
+    let back = Account::from_wire(&account.to_wire().unwrap()).unwrap();
+    let record = &back.policies[0];
+    assert!(record.document.is_none() && record.as_written().is_none());
+    assert!(record.compiled.is_rejected());
 }

@@ -46,9 +46,10 @@ pub struct SourceFile {
     /// The path as given (or found while walking a folder); shared with the
     /// findings that point into the file.
     pub path: Arc<str>,
-    /// The file's text, when it is held in memory. Files read from disk are
-    /// not: the model keeps no copy of the input, and the few files a report
-    /// points into are read again to find lines and columns.
+    /// The file's text, when it is held in memory: a small policy file's,
+    /// which is linted and mostly has findings. Other files are not: the
+    /// model keeps no copy of the input, and the few files a report points
+    /// into are read again to find lines and columns.
     #[serde(skip)]
     pub text: Option<Arc<str>>,
     /// What the file was recognised as.
@@ -287,11 +288,24 @@ pub struct PolicyRecord {
     /// The parsed document (`None` if it could not be used at all), shared
     /// by every record of the same text.
     pub document: Option<Arc<PolicyDocument>>,
+    /// A document AWS refuses (then `document` is `None` and `compiled`
+    /// grants nothing): its statements as they were read, for the linting
+    /// rules only, which show every problem at once ([`PolicyRecord::as_written`]).
+    pub refused_as_written: Option<Arc<PolicyDocument>>,
     /// The compiled policy, shared by everything it applies to.
     pub compiled: Arc<CompiledPolicy>,
 }
 
 impl PolicyRecord {
+    /// The document as a linter reads it: the usable one, or the statements
+    /// of one AWS refuses. Whatever asks what the policy grants reads
+    /// [`PolicyRecord::document`] and [`PolicyRecord::compiled`] instead.
+    pub fn as_written(&self) -> Option<&PolicyDocument> {
+        self.document
+            .as_deref()
+            .or(self.refused_as_written.as_deref())
+    }
+
     /// Problems found in the document.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         self.compiled.diagnostics()

@@ -224,6 +224,7 @@ impl Account {
                     source: p.source,
                     encoding: p.encoding,
                     document,
+                    refused_as_written: None,
                     compiled: Arc::new(compiled),
                 }
             })

@@ -1,7 +1,8 @@
 //! Conditions about who calls and how, as opposed to what is acted on.
 //!
 //! A condition on the caller's network, transport, MFA, clock, identity or
-//! tags decides *who* may use a grant, never *which resources* it reaches.
+//! tags, or on the service a call comes through or on behalf of, decides
+//! *who* may use a grant, never *which resources* it reaches.
 //! Rules that ask "can this policy reach any resource" read such a
 //! condition as met by some caller: `Allow iam:PassRole` on `*` to callers
 //! from one IP range still passes any role.
@@ -68,8 +69,9 @@ fn is_the_clock(key: &str) -> bool {
 
 impl Condition {
     /// Whether this condition is about the caller only: its key is (the
-    /// caller's network, transport, MFA, clock, identity or tags), and so
-    /// is every policy variable among its values. `aws:PrincipalTag/team`
+    /// caller's network, transport, MFA, clock, identity or tags, the
+    /// service the call comes through or on behalf of), and so is every
+    /// policy variable among its values. `aws:PrincipalTag/team`
     /// compared with `${aws:ResourceTag/team}` ties the caller to the
     /// resource, which narrows the resources.
     pub fn is_about_the_caller(&self) -> bool {

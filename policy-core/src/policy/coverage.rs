@@ -169,7 +169,7 @@ mod tests {
     }
 
     #[test]
-    fn an_action_element_applies_as_the_evaluator_matches() {
+    fn an_action_element_applies_to_what_its_patterns_match() {
         let doc = document(serde_json::json!([
             {"Effect": "Allow", "Action": ["s3:Get*", "IAM:pass?ole"], "Resource": "*"},
             {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}

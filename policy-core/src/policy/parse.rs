@@ -510,7 +510,7 @@ fn read_principal(
                     ),
                 )
                 .with_help(format!("write `{{\"{}\": \"{s}\"}}`", kind.key()))
-                .refused_by_aws(),
+                .also_refused_by_aws(),
             );
             Principals::Entries(vec![PrincipalEntry {
                 kind,

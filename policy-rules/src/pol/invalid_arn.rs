@@ -41,7 +41,7 @@ fn may_be_an_account(account: &str) -> bool {
     account.is_empty()
         || account.contains(['*', '?', '$'])
         || account == "aws"
-        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        || policy_core::arn::is_account_id(account)
 }
 
 /// Why `text` is not an ARN pattern, if it is not one. `resource`: it is

@@ -45,10 +45,20 @@ impl Rule for InvalidPolicy {
         if !user_policy(policy) {
             return;
         }
-        for d in policy
-            .diagnostics()
+        let diagnostics = policy.diagnostics();
+        // A problem read leniently (a bare-string principal) is not told
+        // twice when the element is wrong anyway (no principal belongs in
+        // an identity policy).
+        let told_as_an_error = |d: &&policy_core::diagnostic::Diagnostic| {
+            !d.is_error()
+                && diagnostics
+                    .iter()
+                    .any(|e| e.is_error() && e.pointer == d.pointer)
+        };
+        for d in diagnostics
             .iter()
             .filter(|d| d.makes_the_document_invalid())
+            .filter(|d| !told_as_an_error(d))
         {
             // Unknown operators have their own code, POL005.
             if d.message.starts_with("unknown condition operator") {
@@ -65,7 +75,7 @@ impl Rule for InvalidPolicy {
         if policy.kind() != policy_core::eval::PolicyKind::Identity {
             return;
         }
-        let Some(document) = policy.document.as_deref() else {
+        let Some(document) = policy.as_written() else {
             return;
         };
         for statement in &document.statements {

@@ -22,13 +22,14 @@ mod wildcard_action;
 use policy_core::model::{PolicyOrigin, PolicyRecord};
 use policy_core::policy::PolicyDocument;
 
-/// The document of a policy the user wrote, or `None` for AWS managed
-/// policies and unusable documents.
+/// The document of a policy the user wrote, as written (also one AWS
+/// refuses: a linter shows every problem at once), or `None` for AWS
+/// managed policies and documents that are no object.
 pub(crate) fn user_document(policy: &PolicyRecord) -> Option<&PolicyDocument> {
     if matches!(policy.origin, PolicyOrigin::AwsManaged { .. }) || policy.source.is_none() {
         return None;
     }
-    policy.document.as_deref()
+    policy.as_written()
 }
 
 /// Whether a policy was written by the user (not AWS managed, read from a file).

@@ -47,7 +47,7 @@ static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext, String)>> =
 /// for one account grants "any role" as `role/*` in that account.
 fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
     let mut accounts: Vec<&str> = Vec::new();
-    let Some(document) = policy.document.as_deref() else {
+    let Some(document) = policy.as_written() else {
         return accounts;
     };
     let resources = document
@@ -60,8 +60,7 @@ fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
             continue;
         };
         if rest.starts_with("role")
-            && account.len() == 12
-            && account.bytes().all(|b| b.is_ascii_digit())
+            && policy_core::arn::is_account_id(account)
             && account != PROBE_ACCOUNT
             && !accounts.contains(&account)
             && accounts.len() < 4
@@ -122,11 +121,7 @@ impl Rule for PassroleToAny {
                         .applies_to("iam:PassRole", policy_core::glob::Case::AsciiInsensitive)
             })
         };
-        if policy
-            .document
-            .as_deref()
-            .is_some_and(|d| !names_pass_role(d))
-        {
+        if policy.as_written().is_some_and(|d| !names_pass_role(d)) {
             return;
         }
         // Asked of the policy as the best-placed caller sees it: a grant to
@@ -134,7 +129,7 @@ impl Rule for PassroleToAny {
         // refuses (a mistyped `Version`) is asked as written, as the other
         // rules read it: the grant is there once the typo is fixed.
         let identity = policy_core::eval::PolicyKind::Identity;
-        let document = policy.document.as_deref();
+        let document = policy.as_written();
         let compiled = match document.and_then(|d| d.for_the_best_placed_caller()) {
             Some(view) => std::sync::Arc::new(CompiledPolicy::compile(&view, identity)),
             None => match document {
@@ -181,8 +176,7 @@ impl Rule for PassroleToAny {
         let pointer = statement
             .and_then(|i| {
                 policy
-                    .document
-                    .as_deref()?
+                    .as_written()?
                     .statements
                     .iter()
                     .find(|s| s.index == i)

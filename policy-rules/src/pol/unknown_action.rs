@@ -64,9 +64,16 @@ impl Rule for UnknownAction {
                     // A pattern keeps its wildcards: only its prefix is
                     // corrected (`kafk:*` → `kafka:*`).
                     let suggestion = if wildcard {
-                        catalog
-                            .closest_service(prefix)
-                            .map(|p| format!("{p}:{name}"))
+                        // The pattern under the closest prefix, if it
+                        // names something there; else the prefix alone.
+                        catalog.closest_service(prefix).map(|p| {
+                            let corrected = format!("{p}:{name}");
+                            if catalog.expand(&corrected).is_empty() {
+                                format!("{p}:*")
+                            } else {
+                                corrected
+                            }
+                        })
                     } else {
                         catalog.closest_action(action).map(str::to_owned)
                     };
