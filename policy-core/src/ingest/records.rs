@@ -113,27 +113,61 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// A boolean member: `None` unless it is `true` or `false`.
+/// A boolean or count member: `None` unless the JSON value is one (`true`
+/// or `false`; a whole number of at least zero).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(super) struct Flag(pub Option<bool>);
+pub(super) struct Scalar<T>(pub Option<T>);
 
-impl<'de> Deserialize<'de> for Flag {
+/// A boolean member.
+pub(super) type Flag = Scalar<bool>;
+/// A count member.
+pub(super) type Count = Scalar<u64>;
+
+/// What a [`Scalar`] takes from the JSON scalars; anything else is `None`.
+pub(super) trait ScalarKind: Sized {
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_u64(_: u64) -> Option<Self> {
+        None
+    }
+}
+
+impl ScalarKind for bool {
+    fn from_bool(v: bool) -> Option<bool> {
+        Some(v)
+    }
+}
+
+impl ScalarKind for u64 {
+    fn from_u64(v: u64) -> Option<u64> {
+        Some(v)
+    }
+}
+
+impl<'de, T: ScalarKind> Deserialize<'de> for Scalar<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FlagVisitor;
-        impl<'de> Visitor<'de> for FlagVisitor {
-            type Value = Flag;
+        struct ScalarVisitor<T>(PhantomData<T>);
+        impl<'de, T: ScalarKind> Visitor<'de> for ScalarVisitor<T> {
+            type Value = Scalar<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
-                Ok(Flag(Some(v)))
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar<T>, E> {
+                Ok(Scalar(T::from_bool(v)))
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Flag, D::Error> {
-                Flag::deserialize(d)
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<T>, E> {
+                Ok(Scalar(T::from_u64(v)))
             }
-            read_as!(Flag(None); integers, floats, null, text, maps, lists);
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<T>, E> {
+                Ok(Scalar(u64::try_from(v).ok().and_then(T::from_u64)))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<T>, D::Error> {
+                Scalar::deserialize(d)
+            }
+            read_as!(Scalar(None); floats, null, text, maps, lists);
         }
-        deserializer.deserialize_any(FlagVisitor)
+        deserializer.deserialize_any(ScalarVisitor(PhantomData))
     }
 }
 
@@ -682,33 +716,6 @@ pub(super) struct SourceAccessRecord {
     pub kind: Text,
     #[serde(rename = "URI")]
     pub uri: Text,
-}
-
-/// A count: `None` unless it is a whole number of at least zero.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(super) struct Count(pub Option<u64>);
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CountVisitor;
-        impl<'de> Visitor<'de> for CountVisitor {
-            type Value = Count;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                Ok(Count(Some(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                Ok(Count(u64::try_from(v).ok()))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Count, D::Error> {
-                Count::deserialize(d)
-            }
-            read_as!(Count(None); booleans, floats, null, text, maps, lists);
-        }
-        deserializer.deserialize_any(CountVisitor)
-    }
 }
 
 /// The texts of a list of lenient strings, without the ones that are not.
