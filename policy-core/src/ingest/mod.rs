@@ -157,76 +157,24 @@ enum Parsed {
 /// AWS CLI merges pages, so a large account's dump is a few such files.
 const SPLIT_BYTES: usize = 1 << 20;
 
-/// Reads a `list-functions` page straight into its records, when the text
-/// is one (its `Functions` member is an array, and nothing makes it an
-/// authorization-details output, which [`sniff`] tells first).
-/// A large text's item anchors go to `anchors`.
-fn read_function_list(
-    text: &str,
-    anchors: &mut Option<ItemAnchors>,
-) -> Option<records::FunctionList> {
-    if !text.contains("\"Functions\"") {
-        return None;
-    }
-    read_output(
-        text,
-        anchors,
-        records::function_list_in_parallel,
-        records::FunctionList::is_function_list,
-    )
-}
-
-/// Reads a `list-event-source-mappings` page straight into its records,
-/// when the text is one (its `EventSourceMappings` member is an array, and
-/// nothing makes it an output that [`sniff`] tells first).
-/// A large text's item anchors go to `anchors`.
-fn read_mapping_list(
-    text: &str,
-    anchors: &mut Option<ItemAnchors>,
-) -> Option<records::MappingList> {
-    if !text.contains("\"EventSourceMappings\"") {
-        return None;
-    }
-    read_output(
-        text,
-        anchors,
-        records::mapping_list_in_parallel,
-        records::MappingList::is_mapping_list,
-    )
-}
-
-/// Reads an authorization-details output straight into its records, when
-/// the text is one; `None` sends it the general way (a tree, then
-/// [`sniff`]) — also when the typed read fails, e.g. on a repeated key,
-/// which a tree reads as its last value.
-/// A large text's item anchors go to `anchors`.
-fn read_authorization_details(
-    text: &str,
-    anchors: &mut Option<ItemAnchors>,
-) -> Option<records::AuthorizationDetails> {
-    // Every such output has a `…DetailList` member; a look for it is
-    // cheaper than an attempt on every file.
-    if !text.contains("DetailList\"") {
-        return None;
-    }
-    read_output(
-        text,
-        anchors,
-        records::authorization_details_in_parallel,
-        records::AuthorizationDetails::is_authorization_details,
-    )
-}
-
-/// Reads an output's text into its record type `T` — in parallel from
-/// [`SPLIT_BYTES`] on, else in one pass — when `is_it` says the record is
-/// that output. Read as an object only: a record type would read an array's
-/// items as its members, one by one.
+/// Reads an output's text straight into its record type `T` — in
+/// parallel from [`SPLIT_BYTES`] on, else in one pass — when the text names
+/// the output's `member` (a look for it is cheaper than an attempt on every
+/// file) and `is_it` says the record is that output. `None` sends the file
+/// the general way (a tree, then [`sniff`]), also when the typed read fails,
+/// e.g. on a repeated key, which a tree reads as its last value. Read as an
+/// object only: a record type would read an array's items as its members,
+/// one by one. A large text's item anchors go to `anchors`.
 fn read_output<T: serde::de::DeserializeOwned + Default>(
     text: &str,
+    member: &str,
     anchors: &mut Option<ItemAnchors>,
     in_parallel: fn(&str) -> serde_json::Result<(T, ItemAnchors)>,
     is_it: fn(&T) -> bool,
 ) -> Option<T> {
+    if !text.contains(member) {
+        return None;
+    }
     let (output, found) = if text.len() >= SPLIT_BYTES {
         in_parallel(text).ok()?
     } else {
@@ -404,10 +352,12 @@ fn load(path: &Path) -> LoadedFile {
                 message: "the file is not UTF-8 text".to_owned(),
                 help: None,
             })),
-            Ok(text) => match read_authorization_details(&text, &mut anchors)
+            // The outputs read as records, in the order `sniff` tells them
+            // apart (every authorization-details output has a `…DetailList`).
+            Ok(text) => match read_output(&text, "DetailList\"", &mut anchors, records::authorization_details_in_parallel, records::AuthorizationDetails::is_authorization_details)
                 .map(|details| Parsed::AuthorizationDetails(Box::new(details)))
-                .or_else(|| read_function_list(&text, &mut anchors).map(|list| Parsed::FunctionList(Box::new(list))))
-                .or_else(|| read_mapping_list(&text, &mut anchors).map(|list| Parsed::MappingList(Box::new(list))))
+                .or_else(|| read_output(&text, "\"Functions\"", &mut anchors, records::function_list_in_parallel, records::FunctionList::is_function_list).map(|list| Parsed::FunctionList(Box::new(list))))
+                .or_else(|| read_output(&text, "\"EventSourceMappings\"", &mut anchors, records::mapping_list_in_parallel, records::MappingList::is_mapping_list).map(|list| Parsed::MappingList(Box::new(list))))
             {
                 Some(parsed) => Ok((parsed, None)),
                 None => match serde_json::from_str::<Value>(&text) {
