@@ -194,15 +194,29 @@ enum Loaded {
     Problem(IngestProblem),
 }
 
+/// A file to read.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct InputFile {
+    path: PathBuf,
+    /// A regular file, whose short read is its end (see [`read_file`]); a
+    /// pipe (`rolecall check <(aws lambda get-policy …)`) is read until it
+    /// says it has ended.
+    regular: bool,
+}
+
 /// The files under `paths` (folders are walked recursively), sorted, each
 /// once. Paths that do not exist are reported as problems.
-fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<PathBuf> {
+fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<InputFile> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        let metadata = std::fs::metadata(path);
+        if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
             walk(path, &mut files, problems);
-        } else if path.is_file() {
-            files.push(path.clone());
+        } else if let Ok(metadata) = metadata {
+            files.push(InputFile {
+                path: path.clone(),
+                regular: metadata.is_file(),
+            });
         } else {
             problems.push(IngestProblem {
                 path: path.display().to_string(),
@@ -217,7 +231,7 @@ fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<Pa
     // Each folder's files come in order already; this orders the paths
     // given (and drops a file named twice), and costs little on sorted runs.
     files.sort();
-    files.dedup();
+    files.dedup_by(|a, b| a.path == b.path);
     files
 }
 
@@ -226,7 +240,7 @@ fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<Pa
 /// whole paths (component by component), at the price of sorting names —
 /// a folder of 10,000 policy files costs a fraction of a millisecond instead
 /// of thousands of path comparisons.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>) {
+fn walk(dir: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<IngestProblem>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -241,7 +255,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
             return;
         }
     };
-    let mut listed: Vec<(std::ffi::OsString, bool)> = Vec::new();
+    let mut listed: Vec<(std::ffi::OsString, std::io::Result<std::fs::FileType>)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         if name.as_encoded_bytes().starts_with(b".") {
@@ -249,20 +263,22 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<IngestProblem>)
         }
         // The entry's type comes with the directory listing; only links
         // need a look at what they point to.
-        let is_dir = match entry.file_type() {
-            Ok(t) if !t.is_symlink() => t.is_dir(),
-            _ => entry.path().is_dir(),
+        let file_type = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => Ok(t),
+            _ => std::fs::metadata(entry.path()).map(|m| m.file_type()),
         };
-        listed.push((name, is_dir));
+        listed.push((name, file_type));
     }
     listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.reserve(listed.len());
-    for (name, is_dir) in listed {
+    for (name, file_type) in listed {
         let path = dir.join(name);
-        if is_dir {
+        if file_type.as_ref().is_ok_and(|t| t.is_dir()) {
             walk(&path, files, problems);
         } else {
-            files.push(path);
+            // A broken link is read, to report why it cannot be.
+            let regular = file_type.is_ok_and(|t| t.is_file());
+            files.push(InputFile { path, regular });
         }
     }
 }
@@ -282,11 +298,20 @@ const BATCH_BYTES: usize = 1 << 20;
 /// `get-policy` output fits, and needs no look at the file's size.
 const FIRST_READ_BYTES: usize = 16 * 1024;
 
-/// A file's bytes. Most files of a folder of policies are small: one read
-/// into a buffer takes them whole, where `std::fs::read` would ask for the
-/// size first (a system call more per file, a tenth of reading a small
-/// one). A file that fills the buffer is read to its end at its full size.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+/// A file's bytes, and whether they are known to be all of it. Most files
+/// of a folder of policies are small: one read into a buffer takes them
+/// whole, where `std::fs::read` would ask for the size first and read again
+/// to see the end (two system calls more per file, a fifth of reading a
+/// small one). A file that fills the buffer is read to its end at its full
+/// size.
+///
+/// A read that returns less than the buffer holds is taken as the end of
+/// the file without a second read to confirm it (`complete` is then
+/// false): local file systems return short reads only at the end. One
+/// that does not (a network or user-space file system) cuts a file short;
+/// the cut text is then not valid JSON, and [`load`] reads the file again
+/// to its confirmed end before reporting a problem.
+fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
     use std::io::Read as _;
     thread_local! {
         // Each worker's first-read buffer, zeroed once: a fresh one per
@@ -294,31 +319,54 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
         static FIRST_READ: std::cell::RefCell<Vec<u8>> =
             std::cell::RefCell::new(vec![0; FIRST_READ_BYTES]);
     }
+    /// What the first-read buffer took.
+    enum FirstRead {
+        /// The whole file, up to a read that returned nothing.
+        Whole(Vec<u8>),
+        /// A read that returned less than asked for, taken as the end.
+        Short(Vec<u8>),
+        /// A full buffer: the file goes on.
+        Full(Vec<u8>),
+    }
     let mut file = std::fs::File::open(path)?;
-    let (mut bytes, filled) = FIRST_READ.with_borrow_mut(|buffer| {
+    let first = FIRST_READ.with_borrow_mut(|buffer| {
         let mut filled = 0;
         while filled < buffer.len() {
             match file.read(&mut buffer[filled..]) {
-                // The whole file: copied out at its size.
-                Ok(0) => return Ok((buffer[..filled].to_vec(), None)),
-                Ok(n) => filled += n,
+                // Copied out at the file's size.
+                Ok(0) => return Ok(FirstRead::Whole(buffer[..filled].to_vec())),
+                Ok(n) => {
+                    filled += n;
+                    if !confirm_end && filled < buffer.len() {
+                        return Ok(FirstRead::Short(buffer[..filled].to_vec()));
+                    }
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok((buffer.clone(), Some(filled)))
+        Ok(FirstRead::Full(buffer.clone()))
     })?;
-    if let Some(filled) = filled {
-        let size = file.metadata().map_or(0, |m| m.len() as usize);
-        bytes.reserve_exact(size.saturating_sub(filled) + 1);
-        file.read_to_end(&mut bytes)?;
+    match first {
+        FirstRead::Whole(bytes) => Ok((bytes, true)),
+        FirstRead::Short(bytes) => Ok((bytes, false)),
+        FirstRead::Full(mut bytes) => {
+            let size = file.metadata().map_or(0, |m| m.len() as usize);
+            bytes.reserve_exact(size.saturating_sub(bytes.len()) + 1);
+            file.read_to_end(&mut bytes)?;
+            Ok((bytes, true))
+        }
     }
-    Ok(bytes)
 }
 
-fn load(path: &Path) -> LoadedFile {
+fn load(file: &InputFile) -> LoadedFile {
+    load_reading(&file.path, !file.regular)
+}
+
+/// [`load`], reading to the confirmed end of the file when `confirm_end`.
+fn load_reading(path: &Path, confirm_end: bool) -> LoadedFile {
     let shown = path.display().to_string();
-    let bytes = match read_file(path) {
+    let (bytes, complete) = match read_file(path, confirm_end) {
         Ok(b) => b,
         Err(e) => {
             return LoadedFile {
@@ -381,6 +429,10 @@ fn load(path: &Path) -> LoadedFile {
         },
         Some(_) => Err(Loaded::Skipped("not a JSON file".to_owned())),
     };
+    if !complete && matches!(outcome, Err(Loaded::Problem(_))) {
+        // Perhaps a short read before the end: see `read_file`.
+        return load_reading(path, true);
+    }
     // A file that is one policy document is compiled here, in parallel.
     // Other files' policy documents are digested here, for the sequential
     // fold to find; a get-policy output's document, a string, is decoded.
@@ -508,7 +560,7 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
 
 /// The next `count` files of `rest` (at least one), taken off it; `None`
 /// when it is empty.
-fn take_batch<'p>(rest: &mut &'p [PathBuf], count: usize) -> Option<&'p [PathBuf]> {
+fn take_batch<'p>(rest: &mut &'p [InputFile], count: usize) -> Option<&'p [InputFile]> {
     if rest.is_empty() {
         return None;
     }
@@ -521,11 +573,11 @@ fn take_batch<'p>(rest: &mut &'p [PathBuf], count: usize) -> Option<&'p [PathBuf
 /// most `budget` bytes together: a large file after them waits for the
 /// next batch rather than raise the peak of memory. A file whose size
 /// cannot be read counts as empty.
-fn files_worth(paths: &[PathBuf], budget: u64, max: usize) -> usize {
+fn files_worth(files: &[InputFile], budget: u64, max: usize) -> usize {
     let mut bytes = 0u64;
     let mut count = 0;
-    for path in paths.iter().take(max) {
-        bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+    for file in files.iter().take(max) {
+        bytes += std::fs::metadata(&file.path).map_or(0, |m| m.len());
         if bytes > budget && count > 0 {
             break;
         }
@@ -548,7 +600,7 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
 
 /// Parses `files` in batches and folds them, in path order, into one model.
 fn read_and_fold(
-    files: &[PathBuf],
+    files: &[InputFile],
     problems: Vec<IngestProblem>,
     managed: &ManagedPolicyLookup<'_>,
 ) -> Account {
@@ -562,9 +614,8 @@ fn read_and_fold(
     // large: a parsed tree is several times the size of its text, and large
     // dumps gain nothing from being parsed two at a time while one is folded.
     let threads = rayon::current_num_threads().max(1);
-    let parse =
-        |paths: &[PathBuf]| -> Vec<LoadedFile> { paths.par_iter().map(|p| load(p)).collect() };
-    let mut rest: &[PathBuf] = files;
+    let parse = |batch: &[InputFile]| -> Vec<LoadedFile> { batch.par_iter().map(load).collect() };
+    let mut rest: &[InputFile] = files;
     let mut current = take_batch(&mut rest, threads)
         .map(parse)
         .unwrap_or_default();

@@ -258,6 +258,42 @@ fn broken_files_do_not_hide_the_rest() {
     );
 }
 
+/// A pipe (`rolecall check <(aws lambda get-policy …)`) hands its text
+/// over in pieces: it is read to its end, not taken as ended at the first
+/// short read, which only a regular file's may be.
+#[cfg(unix)]
+#[test]
+fn a_pipe_written_in_pieces_is_read_whole() {
+    let dir = std::env::temp_dir().join(format!("rolecall-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pipe = dir.join("policy.json");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || {
+            use std::io::Write as _;
+            let mut out = std::fs::OpenOptions::new().write(true).open(pipe)?;
+            out.write_all(&policy.as_bytes()[..20])?;
+            out.flush()?;
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            out.write_all(&policy.as_bytes()[20..])
+        })
+    };
+    let account = ingest(std::slice::from_ref(&pipe), &no_embedded);
+    let written = writer.join().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    written.unwrap();
+    assert!(account.problems.is_empty(), "{:?}", account.problems);
+    assert_eq!(account.policies.len(), 1);
+    assert_eq!(account.sources[0].text.as_deref(), Some(policy));
+}
+
 #[test]
 fn duplicates_merge() {
     let functions = fixtures("aws-cli-moto/lambda_list-functions.json");
