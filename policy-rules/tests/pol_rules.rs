@@ -412,6 +412,47 @@ fn pol004_wildcards_do_not_make_any_resource_fit() {
             "states:StartExecution",
             "arn:aws:states:us-east-1:123456789012:stateMachine:orders:PROD",
         ),
+        // The parameter `/x/y/z` is `parameter/x/y/z`: a doubled slash
+        // names none.
+        (
+            "ssm:GetParameter",
+            "arn:aws:ssm:us-west-2:123456789012:parameter//x/y/z",
+        ),
+        (
+            "ssm:GetParametersByPath",
+            "arn:aws:ssm:*:123456789012:parameter//app/*",
+        ),
+        // Names that hold no `:`: an image tag, a subscription, suffixes.
+        (
+            "ecr:BatchGetImage",
+            "arn:aws:ecr:us-east-1:123456789012:repository/app:v1",
+        ),
+        (
+            "sns:Publish",
+            "arn:aws:sns:us-east-1:123456789012:orders:5f3e9a1c-0b1d-4c2e-9f00-123456789abc",
+        ),
+        (
+            "sqs:SendMessage",
+            "arn:aws:sqs:us-east-1:123456789012:orders:x",
+        ),
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:us-east-1:123456789012:table/orders:x",
+        ),
+        // A log group's tags are listed and removed on its bare ARN, not
+        // `…:*`, nor a stream's.
+        (
+            "logs:UntagResource",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders:*",
+        ),
+        (
+            "logs:ListTagsForResource",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/hello-world-dev*:*",
+        ),
+        (
+            "logs:ListTagsForResource",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders:log-stream:s1",
+        ),
     ] {
         let found = lint("POL004", allowing_on(action, resource));
         assert_eq!(found.len(), 1, "{action} on {resource}: {found:?}");
@@ -467,6 +508,32 @@ fn pol004_resources_of_the_actions_type_fit() {
         (
             "states:StartExecution",
             "arn:aws:states:us-east-1:123456789012:stateMachine:*",
+        ),
+        (
+            "ssm:GetParameter",
+            "arn:aws:ssm:us-west-2:123456789012:parameter/x/y/z",
+        ),
+        ("ssm:GetParameter", "arn:aws:ssm:*:*:parameter/*/db-password"),
+        ("ssm:GetParameter", "arn:aws:ssm:*:*:parameter*"),
+        ("ecr:BatchGetImage", "arn:aws:ecr:*:*:repository/team/app"),
+        ("sns:Publish", "arn:aws:sns:*:*:orders*"),
+        ("sqs:SendMessage", "arn:aws:sqs:*:*:*"),
+        // Log groups' other actions are granted on `…:*`; tagging takes the
+        // bare ARN, which a trailing star also names.
+        (
+            "logs:UntagResource",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders",
+        ),
+        ("logs:ListTagsForResource", "arn:aws:logs:*:*:log-group:/app/*"),
+        // Tagging is also how a log group is tagged as it is created, on
+        // the creation's ARN.
+        (
+            "logs:TagResource",
+            "arn:aws:logs:*:*:log-group:/aws/codebuild/*:*",
+        ),
+        (
+            "logs:PutRetentionPolicy",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders:*",
         ),
         // No ARN at all: POL003 reports it, not this rule.
         ("s3:GetObject", "s3"),

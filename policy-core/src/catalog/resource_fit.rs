@@ -8,20 +8,27 @@
 //! placeholder stands for text that never holds a `:` when it fills one
 //! of the first five segments (partition, service, region, account), when
 //! more of the ARN follows it, when it names an identifier (`…Id`,
-//! `…ID`, `…Uuid`; a Bedrock model's has its version after a `:`), a
-//! state machine (whose `:PROD` suffix names an alias), a log stream or an
-//! SSM parameter; and never a `/` when it is a name AWS's naming rules
-//! keep to one path element (an S3 bucket, a DynamoDB table or index, an
-//! SQS queue, an SNS topic, a Kinesis stream, a Lambda function). Any other placeholder ending the pattern — an object key, a
-//! log group, a role with its path — may hold anything. Without these
+//! `…ID`, `…Uuid`; a Bedrock model's has its version after a `:`) or a
+//! name AWS's naming rules keep free of `:` ([`NO_COLON_NAMES`]: a state
+//! machine, whose `:PROD` suffix names an alias, a log stream, an SSM
+//! parameter, a queue, a topic, a table, a repository …); never a `/` when
+//! it is a name those rules keep to one path element (an S3 bucket, a
+//! DynamoDB table or index, an SQS queue, an SNS topic, a Kinesis stream, a
+//! Lambda function); and never starts with a `/` when its name says so
+//! (`${ParameterNameWithoutLeadingSlash}`: the parameter `/app/key` is
+//! `parameter/app/key`). Any other placeholder ending the pattern — an
+//! object key, a log group (`log-group:name:*`), a function with its
+//! qualifier, a role with its path — may hold anything. Without these
 //! bounds a placeholder could swallow the rest of the pattern, and every
 //! resource of a service would fit every action of it.
 
-/// A byte a placeholder may not stand for.
+/// The bytes a placeholder may not stand for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Bounds {
     colon: bool,
     slash: bool,
+    /// A `/` as its first byte.
+    leading_slash: bool,
 }
 
 /// One element of a type's ARN pattern.
@@ -54,17 +61,64 @@ const ONE_ELEMENT_NAMES: &[(&str, &str)] = &[
 ];
 
 /// Placeholders that end their pattern but whose values AWS's naming rules
-/// keep free of `:`, by service, where a `:` would name another resource:
-/// a state machine's versions and aliases (`stateMachine:orders:PROD`) are
-/// authorized as the state machine (Step Functions Developer Guide,
-/// "Authorization for versions and aliases"); a log stream's name ("don't
-/// use ':'", CloudWatch Logs API Reference, CreateLogStream) and an SSM
-/// parameter's (letters, digits, `_.-` and `/`, Systems Manager User Guide).
+/// keep free of `:`, by service, where a `:` would name another resource
+/// (`repository/app:v1` is an image tag, `orders:5f3e…` an SNS
+/// subscription): a state machine's versions and aliases
+/// (`stateMachine:orders:PROD`) are authorized as the state machine (Step
+/// Functions Developer Guide, "Authorization for versions and aliases"), and
+/// its activities' names hold no `:` either; a log stream's and a log
+/// destination's name ("don't use ':'", `[^:*]*`, CloudWatch Logs API
+/// Reference, CreateLogStream and PutDestination); an SSM parameter's
+/// (letters, digits, `_.-` and `/`, Systems Manager User Guide); an SQS
+/// queue's and an SNS topic's (letters, digits, `-` and `_`, a `.fifo`
+/// suffix); a DynamoDB table's or index's and a Kinesis stream's
+/// (`[a-zA-Z0-9_.-]+`); an ECR repository's (lower-case letters, digits,
+/// `._-` and `/`); an EventBridge bus's and rule's (`[/.\-_A-Za-z0-9]+`);
+/// an S3 bucket's (lower-case letters, digits, `.` and `-`); a KMS alias's
+/// (`[a-zA-Z0-9/_-]+`); an ECS cluster's and service's and a CodeBuild
+/// project's (letters, digits, `-` and `_`). Names that may hold a `:` —
+/// an object key, a log group (its actions take `log-group:name:*`), a
+/// function (`function:name:qualifier`), an IAM path — are not listed.
 const NO_COLON_NAMES: &[(&str, &str)] = &[
     ("states", "StateMachineName"),
+    ("states", "ActivityName"),
     ("logs", "LogStreamName"),
+    ("logs", "DestinationName"),
     ("ssm", "ParameterNameWithoutLeadingSlash"),
+    ("sqs", "QueueName"),
+    ("sns", "TopicName"),
+    ("dynamodb", "TableName"),
+    ("dynamodb", "IndexName"),
+    ("kinesis", "StreamName"),
+    ("ecr", "RepositoryName"),
+    ("events", "EventBusName"),
+    ("events", "RuleName"),
+    ("s3", "BucketName"),
+    ("kms", "Alias"),
+    ("ecs", "ClusterName"),
+    ("ecs", "ServiceName"),
+    ("codebuild", "ProjectName"),
 ];
+
+/// Actions that address every resource by its bare ARN where other
+/// actions on the same types take suffixed ones, by (service, action):
+/// CloudWatch Logs' tag-removing and tag-listing actions take a log
+/// group's ARN without the `:*` its other actions are granted on ("In IAM
+/// policies, when specifying permissions for TagResource, UntagResource,
+/// and ListTagsForResource", CloudWatch Logs API Reference, `LogGroup`).
+/// `logs:TagResource` is not listed: it is also what tags a log group as
+/// `logs:CreateLogGroup` creates it, on the creation's `…:*` ARN (AWS's own
+/// managed policies grant the two together on `log-group:…:*`).
+const ADDRESSED_BARE: &[(&str, &str)] =
+    &[("logs", "UntagResource"), ("logs", "ListTagsForResource")];
+
+/// Whether `action` of `service` addresses its resources by their bare
+/// ARN ([`ADDRESSED_BARE`]).
+pub(super) fn addresses_bare(service: &str, action: &str) -> bool {
+    ADDRESSED_BARE
+        .iter()
+        .any(|&(s, a)| s == service && a == action)
+}
 
 /// Identifiers that do hold a `:`, by service: a Bedrock model's version
 /// (`foundation-model/anthropic.claude-3-haiku-20240307-v1:0`, and the
@@ -81,6 +135,17 @@ fn names_an_identifier(name: &str) -> bool {
 impl TypeShape {
     /// Compiles a resource type's ARN pattern.
     pub(super) fn new(pattern: &str) -> TypeShape {
+        Self::compile(pattern, false)
+    }
+
+    /// Compiles a resource type's ARN pattern for an action that names its
+    /// resources by their bare ARN ([`addresses_bare`]): no placeholder
+    /// holds a `:`.
+    pub(super) fn bare(pattern: &str) -> TypeShape {
+        Self::compile(pattern, true)
+    }
+
+    fn compile(pattern: &str, bare: bool) -> TypeShape {
         let service = pattern.split(':').nth(2).unwrap_or_default();
         let mut pieces = Vec::with_capacity(pattern.len());
         let mut colons = 0;
@@ -93,12 +158,14 @@ impl TypeShape {
                 rest = &rest[name.len() + 3..];
                 let last = rest.is_empty();
                 pieces.push(Piece::Run(Bounds {
-                    colon: colons < 5
+                    colon: bare
+                        || colons < 5
                         || !last
                         || (names_an_identifier(name)
                             && !COLON_IDENTIFIERS.contains(&(service, name)))
                         || NO_COLON_NAMES.contains(&(service, name)),
                     slash: ONE_ELEMENT_NAMES.contains(&(service, name)),
+                    leading_slash: name.ends_with("WithoutLeadingSlash"),
                 }));
                 continue;
             }
@@ -109,6 +176,7 @@ impl TypeShape {
                 pieces.push(Piece::Run(Bounds {
                     colon: false,
                     slash: false,
+                    leading_slash: false,
                 }));
             } else {
                 // Compared byte by byte, as the policy pattern is.
@@ -191,7 +259,16 @@ impl TypeShape {
                     if bounds.slash {
                         refused |= at[usize::from(b'/')];
                     }
-                    fill(set, (literals & !refused) | any_one | stars)
+                    let passable = (literals & !refused) | any_one | stars;
+                    if bounds.leading_slash {
+                        // Nothing, or a first byte that is no `/` (or
+                        // one a pattern star takes, staying) and then
+                        // any it accepts.
+                        let first = (literals & !refused & !at[usize::from(b'/')]) | any_one;
+                        set | fill(((set & first) << 1) | (set & stars), passable)
+                    } else {
+                        fill(set, passable)
+                    }
                 }
             };
             set = fill(set, stars);
@@ -239,6 +316,53 @@ mod tests {
             Some(true)
         );
         assert_eq!(fits("arn:aws:states:*:*:stateMachine:*"), Some(true));
+    }
+
+    #[test]
+    fn a_parameter_name_does_not_start_with_a_slash() {
+        let parameter = TypeShape::new(
+            "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}",
+        );
+        let fits = |resource: &str| parameter.may_be_named_by(resource);
+        for (resource, expected) in [
+            ("arn:aws:ssm:us-east-1:1:parameter/app/key", true),
+            ("arn:aws:ssm:us-east-1:1:parameter/*", true),
+            ("arn:aws:ssm:us-east-1:1:parameter/*/key", true),
+            ("arn:aws:ssm:us-east-1:1:parameter/?/key", true),
+            ("arn:aws:ssm:*:*:parameter*", true),
+            ("arn:aws:ssm:*:*:parameter", false),
+            ("arn:aws:ssm:us-east-1:1:parameter//app/key", false),
+            ("arn:aws:ssm:us-east-1:1:parameter//*", false),
+            ("arn:aws:ssm:us-east-1:1:parameter/a:b", false),
+        ] {
+            assert_eq!(fits(resource), Some(expected), "{resource}");
+        }
+    }
+
+    #[test]
+    fn an_action_that_takes_the_bare_arn_does_not_take_a_suffixed_one() {
+        let bare = TypeShape::bare(LOG_GROUP);
+        let fits = |resource: &str| bare.may_be_named_by(resource);
+        assert_eq!(
+            fits("arn:aws:logs:us-east-1:1:log-group:/app/orders"),
+            Some(true)
+        );
+        assert_eq!(fits("arn:aws:logs:*:*:log-group:/app/*"), Some(true));
+        assert_eq!(
+            fits("arn:aws:logs:us-east-1:1:log-group:/app/orders:*"),
+            Some(false)
+        );
+        assert_eq!(
+            fits("arn:aws:logs:us-east-1:1:log-group:/app/orders:log-stream:s1"),
+            Some(false)
+        );
+        // The same pattern as every other action reads it.
+        assert!(super::super::resource_fit::TypeShape::new(LOG_GROUP)
+            .may_be_named_by("arn:aws:logs:us-east-1:1:log-group:/app/orders:*")
+            .unwrap_or(false));
+        assert!(addresses_bare("logs", "UntagResource"));
+        assert!(!addresses_bare("logs", "TagResource"));
+        assert!(!addresses_bare("logs", "PutRetentionPolicy"));
     }
 
     #[test]
@@ -330,9 +454,11 @@ mod tests {
             pattern: &[u8],
             p: usize,
             t: usize,
-            seen: &mut std::collections::HashSet<(usize, usize)>,
+            // Whether the run at `p` has stood for a byte yet.
+            started: bool,
+            seen: &mut std::collections::HashSet<(usize, usize, bool)>,
         ) -> bool {
-            if !seen.insert((p, t)) {
+            if !seen.insert((p, t, started)) {
                 return false;
             }
             if p == pieces.len() && t == pattern.len() {
@@ -340,35 +466,45 @@ mod tests {
             }
             let here = pattern.get(t).copied();
             // A star of the pattern, or a run of the type, may stand for nothing.
-            if here == Some(b'*') && reach(pieces, pattern, p, t + 1, seen) {
+            if here == Some(b'*') && reach(pieces, pattern, p, t + 1, started, seen) {
                 return true;
             }
             let Some(piece) = pieces.get(p) else {
                 return false;
             };
             if let Piece::Run(_) = piece {
-                if reach(pieces, pattern, p + 1, t, seen) {
+                if reach(pieces, pattern, p + 1, t, false, seen) {
                     return true;
                 }
             }
             let Some(here) = here else { return false };
             match *piece {
                 Piece::Byte(byte) => match here {
-                    b'*' => reach(pieces, pattern, p + 1, t, seen),
-                    b'?' => reach(pieces, pattern, p + 1, t + 1, seen),
-                    c => c == byte && reach(pieces, pattern, p + 1, t + 1, seen),
+                    b'*' => reach(pieces, pattern, p + 1, t, false, seen),
+                    b'?' => reach(pieces, pattern, p + 1, t + 1, false, seen),
+                    c => c == byte && reach(pieces, pattern, p + 1, t + 1, false, seen),
                 },
                 Piece::Run(bounds) => match here {
-                    b'*' => false,
-                    b'?' => reach(pieces, pattern, p, t + 1, seen),
+                    // The star takes a byte of the run (one it accepts).
+                    b'*' => reach(pieces, pattern, p, t, true, seen),
+                    b'?' => reach(pieces, pattern, p, t + 1, true, seen),
                     c => {
-                        let refused = (bounds.colon && c == b':') || (bounds.slash && c == b'/');
-                        !refused && reach(pieces, pattern, p, t + 1, seen)
+                        let refused = (bounds.colon && c == b':')
+                            || (bounds.slash && c == b'/')
+                            || (bounds.leading_slash && !started && c == b'/');
+                        !refused && reach(pieces, pattern, p, t + 1, true, seen)
                     }
                 },
             }
         }
-        reach(pieces, pattern, 0, 0, &mut std::collections::HashSet::new())
+        reach(
+            pieces,
+            pattern,
+            0,
+            0,
+            false,
+            &mut std::collections::HashSet::new(),
+        )
     }
 
     #[test]
@@ -388,6 +524,7 @@ mod tests {
                     0 | 1 => Piece::Run(Bounds {
                         colon: next(2) == 0,
                         slash: next(2) == 0,
+                        leading_slash: next(2) == 0,
                     }),
                     _ => Piece::Byte(bytes[next(4) as usize]),
                 })

@@ -126,9 +126,11 @@ impl<'a> ActionInfo<'a> {
     /// the action when it is any of these types.
     pub fn resource_types(&self) -> impl ExactSizeIterator<Item = ActionResourceType<'a>> + 'a {
         let catalog = self.catalog;
+        let action = *self;
         catalog.action_resources[self.data.resources.range()]
             .iter()
             .map(move |&(i, required)| ActionResourceType {
+                action,
                 // Every stored resource type index was checked when the file
                 // was decoded.
                 resource_type: ResourceType::new(catalog, &catalog.resource_types[i as usize]),
@@ -175,11 +177,35 @@ impl Eq for ActionInfo<'_> {}
 /// requires it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ActionResourceType<'a> {
+    action: ActionInfo<'a>,
     resource_type: ResourceType<'a>,
     required: bool,
 }
 
 impl<'a> ActionResourceType<'a> {
+    /// Whether a policy's resource pattern can name a resource of this type
+    /// that the action is asked on: [`ResourceType::may_be_named_by`],
+    /// except where the action addresses the type by its bare ARN
+    /// ([`ActionResourceType::addressed_bare`]).
+    pub fn may_be_named_by(&self, resource: &str) -> bool {
+        if !self.addressed_bare() {
+            return self.resource_type.may_be_named_by(resource);
+        }
+        super::resource_fit::TypeShape::bare(self.arn_pattern())
+            .may_be_named_by(resource)
+            .unwrap_or_else(|| {
+                crate::glob::patterns_overlap(resource, self.resource_type.wildcard_pattern())
+            })
+    }
+
+    /// Whether the action takes this type's resources by their bare ARN,
+    /// where other actions take suffixed ones: CloudWatch Logs'
+    /// `UntagResource` and `ListTagsForResource` take a log group's ARN
+    /// without the `:*` its other actions are granted on.
+    pub fn addressed_bare(&self) -> bool {
+        super::resource_fit::addresses_bare(self.action.service_prefix(), self.action.action_name())
+    }
+
     /// The resource type.
     pub fn resource_type(&self) -> ResourceType<'a> {
         self.resource_type

@@ -15,10 +15,17 @@ declare_rule! {
     /// may span colons, as in IAM (AWS's own policies rely on it:
     /// `arn:aws:logs:*:*:/aws-glue/*`). The catalog's placeholders are read
     /// as real ARNs fill them (no `:` in a region, account, identifier, log
-    /// stream or SSM parameter, no `/` in a bucket, table, queue, topic,
-    /// stream or function name), so `arn:aws:ec2:*:*:volume/*` is no
-    /// instance, `arn:aws:s3:::orders/*` no bucket, and
-    /// `arn:aws:logs:*:*:log-group:/aws/lambda/orders` no log stream.
+    /// stream, SSM parameter, queue, topic, table, stream, repository,
+    /// bucket, event bus or rule name, no `/` in a bucket, table, queue,
+    /// topic, stream or function name, no leading `/` in an SSM parameter
+    /// name), so `arn:aws:ec2:*:*:volume/*` is no instance,
+    /// `arn:aws:s3:::orders/*` no bucket,
+    /// `arn:aws:logs:*:*:log-group:/aws/lambda/orders` no log stream,
+    /// `arn:aws:ecr:*:*:repository/app:v1` no repository (a tag is not part
+    /// of it) and `arn:aws:ssm:*:*:parameter//app/key` no parameter (the
+    /// parameter `/app/key` is `parameter/app/key`). CloudWatch Logs'
+    /// `UntagResource` and `ListTagsForResource` take a log group's ARN
+    /// without the `:*` its other actions are granted on.
     ///
     /// ## Why is this bad?
     /// The statement never applies to that action: the grant you meant is
@@ -89,17 +96,18 @@ impl Rule for ResourceTypeMismatch {
                 // pattern of a type one of the actions takes (placeholders
                 // read as wildcards; an action that takes only `*` has no
                 // type). A wildcard expands to many actions naming the same
-                // few types: each type is compared once.
+                // few types: each type is compared once (once more for the
+                // actions that take it by its bare ARN).
                 checked.clear();
                 let fits = actions
                     .iter()
                     .flat_map(|action| action.resource_types())
                     .any(|t| {
-                        let t = t.resource_type();
-                        if checked.contains(&t) {
+                        let key = (t.resource_type(), t.addressed_bare());
+                        if checked.contains(&key) {
                             return false;
                         }
-                        checked.push(t);
+                        checked.push(key);
                         resources.iter().any(|r| t.may_be_named_by(r))
                     });
                 if fits {
