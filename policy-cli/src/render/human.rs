@@ -49,6 +49,21 @@ fn group_of(account: &Account, finding: &Finding) -> (u8, String) {
     (3, format!("file {}", finding.resource))
 }
 
+/// What goes before the marker under `column` (1-based, in characters) of
+/// `line`: a tab where the line has one, so that the marker lands under
+/// the column however wide the terminal draws tabs; a space elsewhere.
+fn marker_padding(line: &str, column: usize) -> String {
+    let before = column.saturating_sub(1).min(160);
+    let mut pad: String = line
+        .chars()
+        .take(before)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let short = before.saturating_sub(pad.chars().count());
+    pad.extend(std::iter::repeat_n(' ', short));
+    pad
+}
+
 /// The input files' lines, read on first use: the model keeps no copy of
 /// the input, and a report points into few of its files.
 struct SourceLines<'a> {
@@ -124,7 +139,7 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
                             line,
                             style.paint("34", "|")
                         );
-                        let pad = " ".repeat(column.saturating_sub(1).min(160));
+                        let pad = marker_padding(&shown, column);
                         let _ = writeln!(
                             out,
                             "    {:>width$} {} {pad}{}",
@@ -175,4 +190,19 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marker_padding;
+
+    #[test]
+    fn the_marker_padding_keeps_the_lines_tabs() {
+        assert_eq!(marker_padding("\t\t\"lambda:Invoke\",", 3), "\t\t");
+        assert_eq!(marker_padding("    \"Action\": [", 5), "    ");
+        assert_eq!(marker_padding(" \tx", 3), " \t");
+        // A column past the line's end (its newline) is still marked.
+        assert_eq!(marker_padding("ab", 4), "   ");
+        assert_eq!(marker_padding("anything", 1), "");
+    }
 }
