@@ -62,35 +62,55 @@ impl Serialize for Document<'_> {
 }
 
 /// Findings written with their keys in alphabetical order, as the rest of
-/// the document. Each goes through a JSON tree of its own and is rendered
-/// as the document's pretty printer would render it there (two levels
-/// deep); the rendering is done in parallel, a window at a time, so a large
-/// report is not written by one thread while the others wait.
+/// the document, two levels deep.
 struct SortedKeys<'a>(&'a [Finding]);
 
 impl Serialize for SortedKeys<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Nested {
+            items: self.0,
+            tree: |finding: &Finding| serde_json::to_value(finding),
+            depth: 2,
+        }
+        .serialize(s)
+    }
+}
+
+/// A list whose items each go through a JSON tree of their own (keys in
+/// alphabetical order) and are rendered as the document's pretty printer
+/// would render them `depth` levels deep. The rendering is done in
+/// parallel, a window at a time, so a large report is not written by one
+/// thread while the others wait, and only a window of it is in memory.
+pub(super) struct Nested<'a, T, F> {
+    pub(super) items: &'a [T],
+    pub(super) tree: F,
+    pub(super) depth: usize,
+}
+
+impl<T, F> Serialize for Nested<'_, T, F>
+where
+    T: Sync,
+    F: Fn(&T) -> Result<serde_json::Value, serde_json::Error> + Sync,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use rayon::prelude::*;
         const PER_WINDOW: usize = 8 * 1024;
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for window in self.0.chunks(PER_WINDOW) {
-            let rendered: Vec<Result<Box<serde_json::value::RawValue>, serde_json::Error>> =
-                window.par_iter().map(render_nested).collect();
-            for finding in rendered {
-                seq.serialize_element(&finding.map_err(serde::ser::Error::custom)?)?;
+        // The printer writes the indentation of an item's first line, and
+        // a raw value's text as it is: its other lines are indented here.
+        let indent = format!("\n{}", "  ".repeat(self.depth));
+        let render = |item: &T| -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
+            let text = serde_json::to_string_pretty(&(self.tree)(item)?)?;
+            serde_json::value::RawValue::from_string(text.replace('\n', &indent))
+        };
+        let mut seq = s.serialize_seq(Some(self.items.len()))?;
+        for window in self.items.chunks(PER_WINDOW) {
+            let rendered: Vec<_> = window.par_iter().map(render).collect();
+            for item in rendered {
+                seq.serialize_element(&item.map_err(serde::ser::Error::custom)?)?;
             }
         }
         seq.end()
     }
-}
-
-/// A finding as pretty JSON with sorted keys, its inner lines indented for
-/// an item of the document's `findings` array (the printer writes the
-/// indentation of its first line, and a raw value's text as it is).
-fn render_nested(finding: &Finding) -> Result<Box<serde_json::value::RawValue>, serde_json::Error> {
-    let tree = serde_json::to_value(finding)?;
-    let text = serde_json::to_string_pretty(&tree)?;
-    serde_json::value::RawValue::from_string(text.replace('\n', "\n    "))
 }
 
 pub fn write_lines(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -1,10 +1,13 @@
 //! `--format sarif`: SARIF 2.1.0, one rule per code, results located at the
 //! offending statement's file and line.
 
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::json::Nested;
 use super::Report;
-use policy_core::lint::Severity;
+use policy_core::lint::{Finding, Severity};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -15,89 +18,122 @@ fn level(severity: Severity) -> &'static str {
 }
 
 pub fn write_document(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let rules: Vec<Value> = report
-        .rules
-        .iter()
-        .map(|r| {
-            let m = r.meta();
-            json!({
-                "id": m.code,
-                "name": m.name,
-                "shortDescription": {"text": m.summary},
-                "fullDescription": {"text": m.summary},
-                "help": {"text": m.docs, "markdown": m.docs},
-                "defaultConfiguration": {"level": level(m.default_severity)},
-                "properties": {"category": m.category.as_str(), "tags": [m.category.as_str()]},
+    serde_json::to_writer_pretty(&mut *out, &Log(report))?;
+    out.write_all(b"\n")
+}
+
+/// The SARIF log, keys in alphabetical order at every level, written as it
+/// is serialized: the results, by far its largest part, a window at a
+/// time ([`Nested`]), never as one tree.
+struct Log<'a>(&'a Report<'a>);
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        map.serialize_entry("runs", &[Run(self.0)])?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+/// The log's one run.
+struct Run<'a>(&'a Report<'a>);
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut map = s.serialize_map(Some(3))?;
+        // What the run could not analyse: input errors, and files skipped
+        // (a mistyped policy file must not vanish from a CI report).
+        let notifications: Vec<Value> = report
+            .errors
+            .iter()
+            .map(|error| json!({"level": "error", "message": {"text": error}}))
+            .chain(report.skipped.iter().map(|(path, reason)| {
+                json!({
+                    "level": "note",
+                    "message": {"text": format!("skipped: {reason}")},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+                })
+            }))
+            .collect();
+        map.serialize_entry(
+            "invocations",
+            &json!([{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }]),
+        )?;
+        // Each result is two levels inside the run, four inside the log.
+        map.serialize_entry(
+            "results",
+            &Nested {
+                items: report.findings,
+                tree: |finding: &Finding| Ok(result(report, finding)),
+                depth: 4,
+            },
+        )?;
+        let rules: Vec<Value> = report
+            .rules
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                json!({
+                    "id": m.code,
+                    "name": m.name,
+                    "shortDescription": {"text": m.summary},
+                    "fullDescription": {"text": m.summary},
+                    "help": {"text": m.docs, "markdown": m.docs},
+                    "defaultConfiguration": {"level": level(m.default_severity)},
+                    "properties": {"category": m.category.as_str(), "tags": [m.category.as_str()]},
+                })
             })
-        })
-        .collect();
-    let index_of = |code: &str| report.rules.iter().position(|r| r.meta().code == code);
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.code,
-                "level": level(f.severity),
-                "message": {"text": match &f.help { Some(h) => format!("{}. Fix: {h}", f.message), None => f.message.clone() }},
-                "properties": {"resource": f.resource, "source": f.source},
-            });
-            if let Some(i) = index_of(&f.code) {
-                result["ruleIndex"] = json!(i);
-            }
-            if let Some(location) = &f.location {
-                let mut region = serde_json::Map::new();
-                if let Some(line) = location.line {
-                    region.insert("startLine".into(), json!(line));
-                }
-                if let Some(column) = location.column {
-                    region.insert("startColumn".into(), json!(column));
-                }
-                let mut physical = json!({"artifactLocation": {"uri": location.file}});
-                if !region.is_empty() {
-                    physical["region"] = Value::Object(region);
-                }
-                result["locations"] = json!([{
-                    "physicalLocation": physical,
-                    "logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}],
-                }]);
-            } else {
-                result["locations"] = json!([{"logicalLocations": [{"fullyQualifiedName": f.resource, "kind": "resource"}]}]);
-            }
-            result
-        })
-        .collect();
-    // What the run could not analyse: input errors, and files skipped
-    // (a mistyped policy file must not vanish from a CI report).
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|error| json!({"level": "error", "message": {"text": error}}))
-        .chain(report.skipped.iter().map(|(path, reason)| {
-            json!({
-                "level": "note",
-                "message": {"text": format!("skipped: {reason}")},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
-            })
-        }))
-        .collect();
-    let document = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+            .collect();
+        map.serialize_entry(
+            "tool",
+            &json!({"driver": {
                 "name": "rolecall",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://example.invalid/rolecall",
                 "rules": rules,
-            }},
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
+            }}),
+        )?;
+        map.end()
+    }
+}
+
+/// One finding as a SARIF result.
+fn result(report: &Report<'_>, f: &Finding) -> Value {
+    let mut result = json!({
+        "ruleId": f.code,
+        "level": level(f.severity),
+        "message": {"text": match &f.help { Some(h) => format!("{}. Fix: {h}", f.message), None => f.message.clone() }},
+        "properties": {"resource": f.resource, "source": f.source},
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    out.write_all(b"\n")
+    if let Some(i) = report.rules.iter().position(|r| r.meta().code == f.code) {
+        result["ruleIndex"] = json!(i);
+    }
+    let logical = json!([{"fullyQualifiedName": f.resource, "kind": "resource"}]);
+    match &f.location {
+        Some(location) => {
+            let mut region = serde_json::Map::new();
+            if let Some(line) = location.line {
+                region.insert("startLine".into(), json!(line));
+            }
+            if let Some(column) = location.column {
+                region.insert("startColumn".into(), json!(column));
+            }
+            let mut physical = json!({"artifactLocation": {"uri": location.file}});
+            if !region.is_empty() {
+                physical["region"] = Value::Object(region);
+            }
+            result["locations"] = json!([{
+                "physicalLocation": physical,
+                "logicalLocations": logical,
+            }]);
+        }
+        None => result["locations"] = json!([{ "logicalLocations": logical }]),
+    }
+    result
 }
