@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use policy_core::lint::{Finding, Severity};
-use policy_core::model::Account;
+use policy_core::model::{Account, SourceFile};
 
 use super::Report;
 
@@ -67,7 +67,8 @@ fn marker_padding(line: &str, column: usize) -> String {
 /// The input files' lines, read on first use: the model keeps no copy of
 /// the input, and a report points into few of its files.
 struct SourceLines<'a> {
-    account: &'a Account,
+    /// The input files by path (a report may point into thousands).
+    sources: HashMap<&'a str, &'a SourceFile>,
     /// Path → the file's text and where each line starts.
     files: HashMap<String, Option<LinedText>>,
 }
@@ -77,13 +78,9 @@ type LinedText = (Arc<str>, Vec<usize>);
 
 impl SourceLines<'_> {
     fn line(&mut self, file: &str, line: usize) -> Option<&str> {
-        let account = self.account;
+        let sources = &self.sources;
         let entry = self.files.entry(file.to_owned()).or_insert_with(|| {
-            let text = account
-                .sources
-                .iter()
-                .find(|s| &*s.path == file)?
-                .read_text()?;
+            let text = sources.get(file)?.read_text()?;
             let starts = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
                 .collect();
@@ -99,7 +96,11 @@ impl SourceLines<'_> {
 pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
     let style = Style { colour };
     let mut sources = SourceLines {
-        account,
+        sources: account
+            .sources
+            .iter()
+            .map(|source| (&*source.path, source))
+            .collect(),
         files: HashMap::new(),
     };
     let mut out = String::new();
