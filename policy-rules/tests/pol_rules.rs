@@ -8,7 +8,8 @@ use policy_core::lint::{builtin_rules, run, RuleSelection};
 use serde_json::Value;
 
 /// The findings of rule `code` on `document`, as (JSON pointer, message).
-fn lint(code: &str, document: Value) -> Vec<(String, String)> {
+/// The findings of rule `code` on `document`: (pointer, message, help).
+fn lint(code: &str, document: Value) -> Vec<(String, String, String)> {
     policy_rules::link();
     let dir = std::env::temp_dir().join(format!(
         "rolecall-pol-{code}-{}-{:?}",
@@ -32,7 +33,11 @@ fn lint(code: &str, document: Value) -> Vec<(String, String)> {
         .filter(|f| f.code == code)
         .map(|f| {
             let pointer = f.location.as_ref().map(|l| l.pointer.clone());
-            (pointer.unwrap_or_default(), f.message.clone())
+            (
+                pointer.unwrap_or_default(),
+                f.message.clone(),
+                f.help.clone().unwrap_or_default(),
+            )
         })
         .collect()
 }
@@ -238,7 +243,7 @@ fn pol014_question_marks_and_variables_are_judged_by_what_they_match() {
     for (inner, outer) in not_covered {
         let found = lint("POL014", two_statements(inner, outer));
         assert!(
-            found.iter().all(|(pointer, _)| pointer != "/Statement/0"),
+            found.iter().all(|(pointer, _, _)| pointer != "/Statement/0"),
             "{inner:?} under {outer:?}: {found:?}"
         );
     }
@@ -783,4 +788,24 @@ fn pol013_conditions_about_the_caller_narrow_no_resource() {
         on_every_key(serde_json::json!({"StringEquals": {"kms:EncryptionContext:app": "orders"}})),
     );
     assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn pol002_names_the_action_an_api_operation_is_authorized_by() {
+    let found = lint("POL002", allowing("s3:ListBuckets"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("API operation"), "{found:?}");
+    // Not the closest name (`s3:ListBucket` lists a bucket's objects).
+    assert_eq!(
+        found[0].2,
+        "write `s3:ListAllMyBuckets`, the action that authorizes the operation"
+    );
+    let found = lint("POL002", allowing("s3:CopyObject"));
+    assert!(
+        found[0].2.contains("`s3:GetObject` and `s3:PutObject`"),
+        "{found:?}"
+    );
+    // A typo still gets the closest name.
+    let found = lint("POL002", allowing("lambda:InvokeFuntion"));
+    assert_eq!(found[0].2, "did you mean `lambda:InvokeFunction`?");
 }

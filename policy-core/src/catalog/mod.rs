@@ -28,6 +28,7 @@
 //! assert_eq!(catalog.closest_action("lambda:InvokeFuntion"), Some("lambda:InvokeFunction"));
 //! ```
 
+mod api_operations;
 mod arn_pattern;
 mod binary;
 mod decode;
@@ -50,6 +51,7 @@ use self::arn_pattern::ArnPattern;
 use self::index::NameIndex;
 use self::resource_fit::TypeShape;
 use crate::glob::{Case, Glob};
+pub use api_operations::api_operation_authorized_as;
 pub use types::{AccessLevel, ConditionKeyType};
 pub use view::{ActionInfo, ActionResourceType, ConditionKey, ResourceType, ServiceInfo};
 

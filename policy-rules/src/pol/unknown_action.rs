@@ -1,4 +1,4 @@
-use policy_core::catalog::catalog;
+use policy_core::catalog::{api_operation_authorized_as, catalog};
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
@@ -10,6 +10,8 @@ declare_rule! {
     /// Checks every action of `Action` and `NotAction` against rolecall's IAM
     /// action catalog: an unknown service prefix, an unknown action (with the
     /// closest known one, `lambda:InvokeFuntion` → `lambda:InvokeFunction`),
+    /// an API operation's name where the action that authorizes it has
+    /// another (`s3:ListBuckets` is authorized by `s3:ListAllMyBuckets`),
     /// or a wildcard that matches no action. Names the catalog's version and
     /// date, since AWS adds actions every week: a newer action is a warning to
     /// check, never a failure.
@@ -96,6 +98,18 @@ impl Rule for UnknownAction {
                     )
                 } else if service.and_then(|s| s.action(name)).is_some() {
                     continue;
+                } else if let Some(actions) = api_operation_authorized_as(action) {
+                    // An API operation's name: the closest action name
+                    // would be the wrong hint (`s3:ListBucket`).
+                    let named: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+                    (
+                        format!("`{action}` names an API operation, not an IAM action: it grants nothing"),
+                        if let [one] = named.as_slice() {
+                            format!("write {one}, the action that authorizes the operation")
+                        } else {
+                            format!("write {}, the actions that authorize the operation", named.join(" and "))
+                        },
+                    )
                 } else {
                     let help = match catalog.closest_action(action) {
                         Some(s) => format!("did you mean `{s}`?"),
