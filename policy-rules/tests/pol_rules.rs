@@ -243,7 +243,9 @@ fn pol014_question_marks_and_variables_are_judged_by_what_they_match() {
     for (inner, outer) in not_covered {
         let found = lint("POL014", two_statements(inner, outer));
         assert!(
-            found.iter().all(|(pointer, _, _)| pointer != "/Statement/0"),
+            found
+                .iter()
+                .all(|(pointer, _, _)| pointer != "/Statement/0"),
             "{inner:?} under {outer:?}: {found:?}"
         );
     }
@@ -417,6 +419,17 @@ fn pol004_wildcards_do_not_make_any_resource_fit() {
             "states:StartExecution",
             "arn:aws:states:us-east-1:123456789012:stateMachine:orders:PROD",
         ),
+        // An action that takes only `*`, on some of its service's
+        // resources.
+        (
+            "lambda:ListFunctions",
+            "arn:aws:lambda:*:*:function:orders-*",
+        ),
+        (
+            "logs:DescribeLogGroups",
+            "arn:aws:logs:*:*:log-group:/aws/chatbot/*",
+        ),
+        ("s3:ListAllMyBuckets", "arn:aws:s3:::orders"),
         // The parameter `/x/y/z` is `parameter/x/y/z`: a doubled slash
         // names none.
         (
@@ -530,6 +543,16 @@ fn pol004_resources_of_the_actions_type_fit() {
             "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders",
         ),
         ("logs:ListTagsForResource", "arn:aws:logs:*:*:log-group:/app/*"),
+        // Actions that take only `*`: a pattern of every resource of the
+        // service names what the service authorizes them on, as does a
+        // known pseudo-ARN's pattern.
+        ("s3:ListAllMyBuckets", "arn:aws:s3:::*"),
+        ("lambda:ListFunctions", "arn:aws:lambda:*:123456789012:*"),
+        ("logs:DescribeLogGroups", "arn:aws:logs:*:*:log-group:*"),
+        (
+            "logs:DescribeLogGroups",
+            "arn:aws:logs:us-east-1:123456789012:log-group::log-stream:*",
+        ),
         // Tagging is also how a log group is tagged as it is created, on
         // the creation's ARN.
         (

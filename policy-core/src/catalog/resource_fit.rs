@@ -112,6 +112,50 @@ const NO_COLON_NAMES: &[(&str, &str)] = &[
 const ADDRESSED_BARE: &[(&str, &str)] =
     &[("logs", "UntagResource"), ("logs", "ListTagsForResource")];
 
+/// Actions that take only `*` in the Service Authorization Reference but
+/// that their service authorizes on a pseudo-ARN, by (service, action,
+/// pattern): CloudWatch Logs denies `logs:DescribeLogGroups` "on resource:
+/// arn:aws:logs:REGION:ACCOUNT:log-group::log-stream:", and AWS's own
+/// managed policies grant it on `log-group::log-stream:*`.
+const PSEUDO_ARNS: &[(&str, &str, &str)] = &[(
+    "logs",
+    "DescribeLogGroups",
+    "arn:${Partition}:logs:${Region}:${Account}:log-group::log-stream:",
+)];
+
+/// Whether a policy's resource pattern can name what an action that takes
+/// only `*` is authorized on: `*` itself, a pattern of every resource of
+/// the action's service (`arn:aws:s3:::*`, `arn:aws:logs:*:*:*` — a service
+/// authorizes such actions on `*` or on an ARN of its own, and such a
+/// pattern names either), or the action's known pseudo-ARN
+/// ([`PSEUDO_ARNS`]).
+pub(super) fn may_name_what_a_wildcard_action_is_authorized_on(
+    service: &str,
+    action: &str,
+    resource: &str,
+) -> bool {
+    if !resource.is_empty() && resource.bytes().all(|b| b == b'*') {
+        return true;
+    }
+    // `arn:PARTITION:SERVICE:REGION:ACCOUNT:*`, or fewer segments ending in
+    // a star that spans the rest (`arn:aws:logs:*`, `arn:aws:logs:us-east-1:*`).
+    let mut segments = resource.splitn(6, ':');
+    let whole_service = segments.next() == Some("arn")
+        && segments.next().is_some()
+        && segments
+            .next()
+            .is_some_and(|s| s == "*" || s.eq_ignore_ascii_case(service))
+        && segments.last() == Some("*");
+    whole_service
+        || PSEUDO_ARNS.iter().any(|&(s, a, pattern)| {
+            s == service
+                && a == action
+                && TypeShape::new(pattern)
+                    .may_be_named_by(resource)
+                    .unwrap_or(false)
+        })
+}
+
 /// Whether `action` of `service` addresses its resources by their bare
 /// ARN ([`ADDRESSED_BARE`]).
 pub(super) fn addresses_bare(service: &str, action: &str) -> bool {
@@ -363,6 +407,50 @@ mod tests {
         assert!(addresses_bare("logs", "UntagResource"));
         assert!(!addresses_bare("logs", "TagResource"));
         assert!(!addresses_bare("logs", "PutRetentionPolicy"));
+    }
+
+    #[test]
+    fn what_a_wildcard_action_is_authorized_on() {
+        let fits = |service, action, resource| {
+            may_name_what_a_wildcard_action_is_authorized_on(service, action, resource)
+        };
+        assert!(fits("s3", "ListAllMyBuckets", "*"));
+        assert!(fits("s3", "ListAllMyBuckets", "arn:aws:s3:::*"));
+        assert!(fits("logs", "DescribeQueries", "arn:aws:logs:*:*:*"));
+        assert!(fits(
+            "logs",
+            "DescribeQueries",
+            "arn:aws:logs:us-east-1:123456789012:*"
+        ));
+        assert!(fits("logs", "DescribeQueries", "arn:aws:*:*:*:*"));
+        assert!(fits("logs", "DescribeQueries", "arn:aws:logs:*"));
+        assert!(fits("logs", "DescribeQueries", "arn:aws:logs:us-east-1:*"));
+        assert!(!fits("logs", "DescribeQueries", "arn:aws:logs"));
+        assert!(!fits("logs", "DescribeQueries", ""));
+        assert!(!fits(
+            "logs",
+            "DescribeQueries",
+            "arn:aws:logs:*:*:log-group:*"
+        ));
+        assert!(!fits("s3", "ListAllMyBuckets", "arn:aws:s3:::orders"));
+        assert!(!fits("s3", "ListAllMyBuckets", "arn:aws:ec2:*:*:*"));
+        assert!(!fits("eks", "ListClusters", "arn:aws:eks:*:*:cluster/*"));
+        // A known pseudo-ARN.
+        assert!(fits(
+            "logs",
+            "DescribeLogGroups",
+            "arn:aws:logs:*:*:log-group:*"
+        ));
+        assert!(fits(
+            "logs",
+            "DescribeLogGroups",
+            "arn:aws:logs:*:*:log-group::log-stream:*"
+        ));
+        assert!(!fits(
+            "logs",
+            "DescribeLogGroups",
+            "arn:aws:logs:*:*:log-group:/aws/chatbot/*"
+        ));
     }
 
     #[test]

@@ -144,6 +144,22 @@ impl<'a> ActionInfo<'a> {
         self.data.resources.start == self.data.resources.end
     }
 
+    /// For an action that takes only `*`: whether a policy's resource
+    /// pattern can name what its service authorizes it on — `*`, a pattern
+    /// of every resource of the service (`arn:aws:s3:::*` for
+    /// `s3:ListAllMyBuckets`), or a pseudo-ARN the service is known to use
+    /// (`…:log-group::log-stream:` for `logs:DescribeLogGroups`, so
+    /// `log-group:*` names it). Always false for an action with resource
+    /// types (see [`ActionResourceType::may_be_named_by`]).
+    pub fn wildcard_action_may_be_authorized_on(&self, resource: &str) -> bool {
+        self.accepts_only_wildcard_resource()
+            && super::resource_fit::may_name_what_a_wildcard_action_is_authorized_on(
+                self.service_prefix(),
+                self.action_name(),
+                resource,
+            )
+    }
+
     /// The condition keys the action supports, sorted by name ignoring
     /// ASCII case. The keys of its resource types
     /// ([`ResourceType::condition_keys`]) and the global `aws:` keys apply

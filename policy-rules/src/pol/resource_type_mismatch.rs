@@ -25,7 +25,12 @@ declare_rule! {
     /// of it) and `arn:aws:ssm:*:*:parameter//app/key` no parameter (the
     /// parameter `/app/key` is `parameter/app/key`). CloudWatch Logs'
     /// `UntagResource` and `ListTagsForResource` take a log group's ARN
-    /// without the `:*` its other actions are granted on.
+    /// without the `:*` its other actions are granted on. An action that
+    /// takes only `*` fits `*`, a pattern of every resource of its service
+    /// (`arn:aws:s3:::*` for `s3:ListAllMyBuckets`: services authorize such
+    /// actions on `*` or on an ARN of their own), and the pseudo-ARN its
+    /// service is known to use (`logs:DescribeLogGroups` is authorized on
+    /// `…:log-group::log-stream:`).
     ///
     /// ## Why is this bad?
     /// The statement never applies to that action: the grant you meant is
@@ -99,7 +104,11 @@ impl Rule for ResourceTypeMismatch {
                 // few types: each type is compared once (once more for the
                 // actions that take it by its bare ARN).
                 checked.clear();
-                let fits = actions
+                let fits = actions.iter().any(|action| {
+                    resources
+                        .iter()
+                        .any(|r| action.wildcard_action_may_be_authorized_on(r))
+                }) || actions
                     .iter()
                     .flat_map(|action| action.resource_types())
                     .any(|t| {
