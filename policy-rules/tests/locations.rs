@@ -91,3 +91,66 @@ fn a_file_gone_before_locating_loses_only_its_lines() {
     assert!(location.pointer.starts_with("/Statement/150"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A value of a condition key is reported where it is: inside the list of
+/// values when they are one (even of one value), at the key otherwise.
+#[test]
+fn a_bad_condition_value_is_located_at_the_value() {
+    let dir = scratch("condition-values");
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",
+ "Resource": "arn:aws:sqs:us-east-1:123456789012:q",
+ "Condition": {"ArnLike": {"aws:SourceArn": ["arn:aws:sns:us-east-1:123456789012:t", "not-an-arn"]},
+               "DateGreaterThan": {"aws:CurrentTime": ["bad"]},
+               "IpAddress": {"aws:SourceIp": "10.0.0.0/33"}}}]}"#;
+    std::fs::write(dir.join("policy.json"), text).expect("written");
+    let account = ingest(std::slice::from_ref(&dir), &no_managed);
+    let output = run(&account, &selection());
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut located: Vec<(&str, String, usize, usize)> = output
+        .findings
+        .iter()
+        .filter(|f| f.code == "POL003" || f.code == "POL006")
+        .filter_map(|f| {
+            let l = f.location.as_ref()?;
+            Some((f.code.as_ref(), l.pointer.clone(), l.line?, l.column?))
+        })
+        .collect();
+    located.sort();
+    // Columns are 1-based characters: where each value (or key) starts.
+    let at = |needle: &str| {
+        let line = text
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect("in the text");
+        let column = text
+            .lines()
+            .nth(line)
+            .and_then(|l| l.find(needle))
+            .expect("in the line");
+        (line + 1, column + 1)
+    };
+    let expected = [
+        (
+            "POL003",
+            "/Statement/0/Condition/ArnLike/aws:SourceArn/1",
+            at("\"not-an-arn\""),
+        ),
+        (
+            "POL006",
+            "/Statement/0/Condition/DateGreaterThan/aws:CurrentTime/0",
+            at("\"bad\""),
+        ),
+        (
+            "POL006",
+            "/Statement/0/Condition/IpAddress/aws:SourceIp",
+            at("\"aws:SourceIp\""),
+        ),
+    ];
+    assert_eq!(
+        located,
+        expected
+            .iter()
+            .map(|(code, pointer, (line, column))| (*code, pointer.to_string(), *line, *column))
+            .collect::<Vec<_>>()
+    );
+}

@@ -88,14 +88,9 @@ impl CompiledCondition {
     ) -> Self {
         let op = condition.operator;
         let warn = |diagnostics: &mut Vec<Diagnostic>, i: usize, what: &str, help: &str| {
-            let pointer = if condition.values.len() == 1 {
-                condition.pointer.clone()
-            } else {
-                format!("{}/{i}", condition.pointer)
-            };
             diagnostics.push(
                 Diagnostic::warning(
-                    pointer,
+                    condition.pointer_of(i),
                     format!(
                         "`{}` is not {what}, so `{op}` never matches it",
                         condition.values[i]

@@ -198,6 +198,22 @@ pub struct Condition {
     /// The values, as strings (JSON numbers and booleans are accepted and
     /// turned into their text).
     pub values: Vec<String>,
+    /// Whether the values were written as a list (`["a"]`) rather than a
+    /// single value (`"a"`).
+    pub is_array: bool,
     /// JSON pointer of the key inside the Condition block.
     pub pointer: String,
+}
+
+impl Condition {
+    /// JSON pointer of the `index`th value: inside the list when the values
+    /// are one, the key's when it has a single value. Computed on demand:
+    /// pointers are only needed when something is reported.
+    pub fn pointer_of(&self, index: usize) -> String {
+        if self.is_array {
+            format!("{}/{index}", self.pointer)
+        } else {
+            self.pointer.clone()
+        }
+    }
 }

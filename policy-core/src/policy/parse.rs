@@ -591,6 +591,7 @@ fn read_conditions(
         };
         for (key, values) in keys {
             let key_pointer = child_pointer(&op_pointer, key);
+            let is_array = values.is_array();
             let values = match values {
                 Value::Array(items) => {
                     let mut out = Vec::with_capacity(items.len());
@@ -623,6 +624,7 @@ fn read_conditions(
                 operator,
                 key: key.clone(),
                 values,
+                is_array,
                 pointer: key_pointer,
             });
         }

@@ -76,12 +76,13 @@ impl PolicyDocument {
 impl PolicyDocument {
     /// The number of characters IAM counts against its size quotas: the
     /// document without white space, as written. The model keeps whether
-    /// `Action` and `Resource` were a string or a list. What it does not
+    /// `Action`, `Resource` and each condition key's values were a string or
+    /// a list. What it does not
     /// keep is counted in its shorter form, so that a policy is never
     /// reported over its quota for a form it may not have used: a
-    /// principal's or a condition key's single value as a string, a single
-    /// statement as an object, a condition value that reads as a boolean or
-    /// number without quotes. The canonical text
+    /// principal's single value as a string, a single statement as an
+    /// object, a condition value that reads as a boolean or number without
+    /// quotes. The canonical text
     /// ([`PolicyDocument::canonical_chars`]) writes every list as a list.
     pub fn written_chars(&self) -> usize {
         // A one-element list written as a string saves its two brackets.
@@ -113,7 +114,7 @@ impl PolicyDocument {
                     .iter()
                     .map(|c| {
                         let unquoted = c.values.iter().filter(|v| may_be_unquoted(v)).count();
-                        brackets(false, c.values.len()) + 2 * unquoted
+                        brackets(c.is_array, c.values.len()) + 2 * unquoted
                     })
                     .sum();
                 action + resource + principals + conditions
@@ -350,6 +351,7 @@ mod tests {
             r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::b/*"]}}"#,
             r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}}"#,
             r#"{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false},"NumericGreaterThan":{"s3:max-keys":10}}}}"#,
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":["a"]},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","10.1.0.0/16"]}}}}"#,
         ] {
             let document = PolicyDocument::from_value(&serde_json::from_str(text).unwrap())
                 .unwrap()

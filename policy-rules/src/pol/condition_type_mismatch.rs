@@ -109,8 +109,9 @@ impl Rule for ConditionTypeMismatch {
                         && d.pointer.starts_with(&condition.pointer)
                         && d.message.contains("never matches")
                 }) {
+                    // At the value it cannot read.
                     let finding = out.report(subject(cx, policy), d.message.clone());
-                    finding.at(location());
+                    finding.at(cx.policy_location(policy.id, &d.pointer));
                     if let Some(help) = &d.help {
                         finding.help(help.clone());
                     }

@@ -123,13 +123,13 @@ impl Rule for InvalidArn {
                 .iter()
                 .filter(|c| c.operator.base.family() == OperatorFamily::Arn)
             {
-                for value in &condition.values {
+                for (i, value) in condition.values.iter().enumerate() {
                     if let Some(why) = problem(value, false) {
                         out.report(
                             subject(cx, policy),
                             format!("`{value}` in `{} {}` is not an ARN: it {why}", condition.operator, condition.key),
                         )
-                        .at(cx.policy_location(policy.id, &condition.pointer))
+                        .at(cx.policy_location(policy.id, &condition.pointer_of(i)))
                         .help("ARN operators compare six colon-separated parts; use String operators for other text");
                     }
                 }

@@ -19,6 +19,7 @@ fn compile_with(operator: &str, key: &str, values: &[&str], variables: bool) -> 
         operator: parsed.operator,
         key: key.to_owned(),
         values: values.iter().map(|v| (*v).to_owned()).collect(),
+        is_array: values.len() != 1,
         pointer: "/Statement/Condition".to_owned(),
     };
     let mut diagnostics = Vec::new();
