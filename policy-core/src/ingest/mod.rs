@@ -204,21 +204,31 @@ struct InputFile {
     regular: bool,
 }
 
+/// What is to be read, and what is not.
+#[derive(Default)]
+struct Listing {
+    files: Vec<InputFile>,
+    problems: Vec<IngestProblem>,
+    skipped: Vec<Skipped>,
+}
+
 /// The files under `paths` (folders are walked recursively), sorted, each
 /// once. Paths that do not exist are reported as problems.
-fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<InputFile> {
-    let mut files = Vec::new();
+fn collect_files(paths: &[PathBuf]) -> Listing {
+    let mut listing = Listing::default();
     for path in paths {
         let metadata = std::fs::metadata(path);
         if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
-            walk(path, &mut files, problems);
+            walk(path, &mut listing);
         } else if let Ok(metadata) = metadata {
-            files.push(InputFile {
+            // Named on the command line: read, whatever it is (a pipe, a
+            // device).
+            listing.files.push(InputFile {
                 path: path.clone(),
                 regular: metadata.is_file(),
             });
         } else {
-            problems.push(IngestProblem {
+            listing.problems.push(IngestProblem {
                 path: path.display().to_string(),
                 line: None,
                 column: None,
@@ -230,9 +240,9 @@ fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<In
     }
     // Each folder's files come in order already; this orders the paths
     // given (and drops a file named twice), and costs little on sorted runs.
-    files.sort();
-    files.dedup_by(|a, b| a.path == b.path);
-    files
+    listing.files.sort();
+    listing.files.dedup_by(|a, b| a.path == b.path);
+    listing
 }
 
 /// Lists the files under `dir` in path order: each folder's entries sorted
@@ -240,11 +250,11 @@ fn collect_files(paths: &[PathBuf], problems: &mut Vec<IngestProblem>) -> Vec<In
 /// whole paths (component by component), at the price of sorting names —
 /// a folder of 10,000 policy files costs a fraction of a millisecond instead
 /// of thousands of path comparisons.
-fn walk(dir: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<IngestProblem>) {
+fn walk(dir: &Path, listing: &mut Listing) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(IngestProblem {
+            listing.problems.push(IngestProblem {
                 path: dir.display().to_string(),
                 line: None,
                 column: None,
@@ -270,15 +280,26 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<IngestProblem
         listed.push((name, file_type));
     }
     listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    files.reserve(listed.len());
+    listing.files.reserve(listed.len());
     for (name, file_type) in listed {
         let path = dir.join(name);
-        if file_type.as_ref().is_ok_and(|t| t.is_dir()) {
-            walk(&path, files, problems);
-        } else {
+        match file_type {
+            Ok(t) if t.is_dir() => walk(&path, listing),
+            Ok(t) if t.is_file() => listing.files.push(InputFile {
+                path,
+                regular: true,
+            }),
+            // A pipe, socket or device found in a folder is no dump output
+            // (and a pipe nobody writes to would never end): not read.
+            Ok(_) => listing.skipped.push(Skipped {
+                path: path.display().to_string(),
+                reason: "not a regular file (a pipe, socket or device in a folder is not read; name it on the command line to read it)".to_owned(),
+            }),
             // A broken link is read, to report why it cannot be.
-            let regular = file_type.is_ok_and(|t| t.is_file());
-            files.push(InputFile { path, regular });
+            Err(_) => listing.files.push(InputFile {
+                path,
+                regular: false,
+            }),
         }
     }
 }
@@ -360,11 +381,13 @@ fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)>
 }
 
 fn load(file: &InputFile) -> LoadedFile {
-    load_reading(&file.path, !file.regular)
+    load_reading(&file.path, file.regular, !file.regular)
 }
 
 /// [`load`], reading to the confirmed end of the file when `confirm_end`.
-fn load_reading(path: &Path, confirm_end: bool) -> LoadedFile {
+/// A file that is not `regular` (a pipe) keeps its text whatever its size
+/// and kind: it cannot be read again to locate findings.
+fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
     let shown = path.display().to_string();
     let (bytes, complete) = match read_file(path, confirm_end) {
         Ok(b) => b,
@@ -407,11 +430,12 @@ fn load_reading(path: &Path, confirm_end: bool) -> LoadedFile {
                 .or_else(|| read_output(&text, "\"Functions\"", &mut anchors, records::function_list_in_parallel, records::FunctionList::is_function_list).map(|list| Parsed::FunctionList(Box::new(list))))
                 .or_else(|| read_output(&text, "\"EventSourceMappings\"", &mut anchors, records::mapping_list_in_parallel, records::MappingList::is_mapping_list).map(|list| Parsed::MappingList(Box::new(list))))
             {
-                Some(parsed) => Ok((parsed, None)),
+                Some(parsed) => Ok((parsed, (!regular).then_some(text))),
                 None => match serde_json::from_str::<Value>(&text) {
-                // Only a small policy file's text is kept: a larger one's
-                // goes now, before the tree is sniffed and digested.
-                Ok(value) => Ok((Parsed::Tree(value), (text.len() <= KEPT_TEXT_BYTES).then_some(text))),
+                // Only a small policy file's text is kept (and a pipe's): a
+                // larger one's goes now, before the tree is sniffed and
+                // digested.
+                Ok(value) => Ok((Parsed::Tree(value), (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text))),
                 Err(e) => Err(Loaded::Problem(IngestProblem {
                     path: shown.clone(),
                     line: Some(e.line()),
@@ -431,7 +455,7 @@ fn load_reading(path: &Path, confirm_end: bool) -> LoadedFile {
     };
     if !complete && matches!(outcome, Err(Loaded::Problem(_))) {
         // Perhaps a short read before the end: see `read_file`.
-        return load_reading(path, true);
+        return load_reading(path, regular, true);
     }
     // A file that is one policy document is compiled here, in parallel.
     // Other files' policy documents are digested here, for the sequential
@@ -445,16 +469,24 @@ fn load_reading(path: &Path, confirm_end: bool) -> LoadedFile {
                 let kept = text.map(Arc::from);
                 Ok((Parsed::Policy(builder::compile_tree(kind, &value)), kept))
             }
+            // A dump output's text is not kept: it is read again for the few
+            // with findings. A pipe's is, as it cannot be.
             FileKind::FunctionPolicy => {
                 decoded_policy = builder::decode_function_policy(&value, &mut digests);
-                Ok((Parsed::Tree(value), None))
+                Ok((
+                    Parsed::Tree(value),
+                    text.filter(|_| !regular).map(Arc::from),
+                ))
             }
             _ => {
                 digests = builder::document_digests(&value);
-                Ok((Parsed::Tree(value), None))
+                Ok((
+                    Parsed::Tree(value),
+                    text.filter(|_| !regular).map(Arc::from),
+                ))
             }
         },
-        Ok((parsed, _)) => Ok((parsed, None)),
+        Ok((parsed, text)) => Ok((parsed, text.map(Arc::from))),
         Err(e) => Err(e),
     };
     LoadedFile {
@@ -590,12 +622,23 @@ fn files_worth(files: &[InputFile], budget: u64, max: usize) -> usize {
 /// unreadable or broken files are listed in [`Account::problems`], files of
 /// unknown kinds in [`Account::skipped`], and everything else is analysed.
 pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
-    let mut problems = Vec::new();
-    let files = collect_files(paths, &mut problems);
+    let Listing {
+        files,
+        problems,
+        skipped,
+    } = collect_files(paths);
     // The pipeline runs on a worker of the pool: its joins then hand work
     // to the other workers directly, instead of waking them from outside
     // and waiting for them at every batch.
-    rayon::scope(|_| read_and_fold(&files, problems, managed))
+    let mut account = rayon::scope(|_| read_and_fold(&files, problems, managed));
+    if !skipped.is_empty() {
+        // In path order with the files skipped for their content.
+        account.skipped.extend(skipped);
+        account
+            .skipped
+            .sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+    }
+    account
 }
 
 /// Parses `files` in batches and folds them, in path order, into one model.

@@ -258,31 +258,36 @@ fn broken_files_do_not_hide_the_rest() {
     );
 }
 
-/// A pipe (`rolecall check <(aws lambda get-policy …)`) hands its text
-/// over in pieces: it is read to its end, not taken as ended at the first
-/// short read, which only a regular file's may be.
+/// Makes a named pipe `name` in a fresh folder; `None` where `mkfifo` is
+/// missing.
 #[cfg(unix)]
-#[test]
-fn a_pipe_written_in_pieces_is_read_whole() {
-    let dir = std::env::temp_dir().join(format!("rolecall-pipe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pipe = dir.join("policy.json");
+fn named_pipe(name: &str) -> Option<(PathBuf, PathBuf)> {
+    let dir = std::env::temp_dir().join(format!("rolecall-pipe-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).ok()?;
+    let pipe = dir.join(name);
     let made = std::process::Command::new("mkfifo").arg(&pipe).status();
     if !made.is_ok_and(|s| s.success()) {
         let _ = std::fs::remove_dir_all(&dir);
         eprintln!("skipped: no mkfifo");
-        return;
+        return None;
     }
-    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    Some((dir, pipe))
+}
+
+/// Reads `text` through a named pipe, written in two pieces a moment apart.
+#[cfg(unix)]
+fn ingest_through_a_pipe(name: &str, text: &'static str) -> Option<Account> {
+    let (dir, pipe) = named_pipe(name)?;
     let writer = {
         let pipe = pipe.clone();
         std::thread::spawn(move || {
             use std::io::Write as _;
             let mut out = std::fs::OpenOptions::new().write(true).open(pipe)?;
-            out.write_all(&policy.as_bytes()[..20])?;
+            out.write_all(&text.as_bytes()[..20])?;
             out.flush()?;
             std::thread::sleep(std::time::Duration::from_millis(100));
-            out.write_all(&policy.as_bytes()[20..])
+            out.write_all(&text.as_bytes()[20..])
         })
     };
     let account = ingest(std::slice::from_ref(&pipe), &no_embedded);
@@ -290,8 +295,63 @@ fn a_pipe_written_in_pieces_is_read_whole() {
     let _ = std::fs::remove_dir_all(&dir);
     written.unwrap();
     assert!(account.problems.is_empty(), "{:?}", account.problems);
+    Some(account)
+}
+
+/// A pipe (`rolecall check <(aws lambda get-policy …)`) hands its text
+/// over in pieces: it is read to its end, not taken as ended at the first
+/// short read, which only a regular file's may be. It cannot be read
+/// again, so its text is kept whatever its kind, and findings in it are
+/// located from that.
+#[cfg(unix)]
+#[test]
+fn a_pipe_written_in_pieces_is_read_whole_and_kept() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let Some(account) = ingest_through_a_pipe("policy.json", policy) else {
+        return;
+    };
     assert_eq!(account.policies.len(), 1);
     assert_eq!(account.sources[0].text.as_deref(), Some(policy));
+    // A get-policy output, whose text a regular file would not keep.
+    let output = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:orders\"}]}",
+ "RevisionId": "r1"}"#;
+    let Some(account) = ingest_through_a_pipe("get-policy.json", output) else {
+        return;
+    };
+    assert_eq!(account.sources[0].kind, FileKind::FunctionPolicy);
+    assert_eq!(account.sources[0].text.as_deref(), Some(output));
+    let found = account.sources[0].locate_all(&["/RevisionId"]);
+    assert_eq!(found[0].as_ref().map(|l| (l.line, l.column)), Some((2, 2)));
+}
+
+/// A pipe, socket or device found while walking a folder is listed as
+/// skipped, not read: a pipe nobody writes to would never end.
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_a_folder_is_skipped() {
+    let Some((dir, pipe)) = named_pipe("stale.json") else {
+        return;
+    };
+    std::fs::write(
+        dir.join("policy.json"),
+        r#"{"Version": "2012-10-17", "Statement": []}"#,
+    )
+    .unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    {
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(ingest(std::slice::from_ref(&dir), &no_embedded));
+        });
+    }
+    let account = finished
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the walk does not open the pipe");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(account.sources.len(), 1);
+    let skipped: Vec<&str> = account.skipped.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(skipped, [pipe.display().to_string().as_str()]);
+    assert!(account.skipped[0].reason.contains("not a regular file"));
 }
 
 #[test]
