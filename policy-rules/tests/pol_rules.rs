@@ -7,7 +7,6 @@ use policy_core::ingest::ingest;
 use policy_core::lint::{builtin_rules, run, RuleSelection};
 use serde_json::Value;
 
-/// The findings of rule `code` on `document`, as (JSON pointer, message).
 /// The findings of rule `code` on `document`: (pointer, message, help).
 fn lint(code: &str, document: Value) -> Vec<(String, String, String)> {
     policy_rules::link();
@@ -817,7 +816,12 @@ fn pol013_conditions_about_the_caller_narrow_no_resource() {
 fn pol002_names_the_action_an_api_operation_is_authorized_by() {
     let found = lint("POL002", allowing("s3:ListBuckets"));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].1.contains("API operation"), "{found:?}");
+    // Not "grants nothing": in a Deny it denies nothing, in `NotAction` it
+    // excludes nothing.
+    assert_eq!(
+        found[0].1,
+        "`s3:ListBuckets` names an API operation, not an IAM action: no request matches it"
+    );
     // Not the closest name (`s3:ListBucket` lists a bucket's objects).
     assert_eq!(
         found[0].2,
@@ -831,4 +835,29 @@ fn pol002_names_the_action_an_api_operation_is_authorized_by() {
     // A typo still gets the closest name.
     let found = lint("POL002", allowing("lambda:InvokeFuntion"));
     assert_eq!(found[0].2, "did you mean `lambda:InvokeFunction`?");
+}
+
+#[test]
+fn pol004_says_to_drop_the_suffix_an_action_does_not_take() {
+    let found = lint(
+        "POL004",
+        allowing_on(
+            "logs:UntagResource",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/orders:*",
+        ),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].2.contains("bare ARN: drop the suffix"),
+        "{found:?}"
+    );
+    // SNS's subscription actions name a subscription under its topic.
+    let found = lint(
+        "POL004",
+        allowing_on(
+            "sns:Unsubscribe",
+            "arn:aws:sns:us-east-1:123456789012:orders:*",
+        ),
+    );
+    assert!(found.is_empty(), "{found:?}");
 }

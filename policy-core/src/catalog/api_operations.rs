@@ -17,7 +17,6 @@ const AUTHORIZED_AS: &[(&str, &str, &[&str])] = &[
         "ConverseStream",
         &["bedrock:InvokeModelWithResponseStream"],
     ),
-    ("ecr", "GetLoginPassword", &["ecr:GetAuthorizationToken"]),
     ("lambda", "Invoke", &["lambda:InvokeFunction"]),
     (
         "lambda",

@@ -52,6 +52,7 @@ use self::index::NameIndex;
 use self::resource_fit::TypeShape;
 use crate::glob::{Case, Glob};
 pub use api_operations::api_operation_authorized_as;
+pub use resource_fit::Addressing;
 pub use types::{AccessLevel, ConditionKeyType};
 pub use view::{ActionInfo, ActionResourceType, ConditionKey, ResourceType, ServiceInfo};
 

@@ -100,17 +100,39 @@ const NO_COLON_NAMES: &[(&str, &str)] = &[
     ("codebuild", "ProjectName"),
 ];
 
-/// Actions that address every resource by its bare ARN where other
-/// actions on the same types take suffixed ones, by (service, action):
-/// CloudWatch Logs' tag-removing and tag-listing actions take a log
-/// group's ARN without the `:*` its other actions are granted on ("In IAM
-/// policies, when specifying permissions for TagResource, UntagResource,
-/// and ListTagsForResource", CloudWatch Logs API Reference, `LogGroup`).
-/// `logs:TagResource` is not listed: it is also what tags a log group as
-/// `logs:CreateLogGroup` creates it, on the creation's `…:*` ARN (AWS's own
-/// managed policies grant the two together on `log-group:…:*`).
-const ADDRESSED_BARE: &[(&str, &str)] =
-    &[("logs", "UntagResource"), ("logs", "ListTagsForResource")];
+/// How an action names the resources of its types, where that differs
+/// from how the types' ARN patterns read on their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addressing {
+    /// As the pattern reads, with its placeholders' usual bounds.
+    AsTyped,
+    /// By the bare ARN: no placeholder holds a `:`.
+    Bare,
+    /// By the ARN of something under the resource, after a `:`: the last
+    /// placeholder may hold one whatever it names.
+    Suffixed,
+}
+
+/// Actions that name their types' resources otherwise than the types'
+/// patterns read, by (service, action):
+/// - CloudWatch Logs' tag-removing and tag-listing actions take a log
+///   group's bare ARN, without the `:*` its other actions are granted on
+///   ("In IAM policies, when specifying permissions for TagResource,
+///   UntagResource, and ListTagsForResource", CloudWatch Logs API
+///   Reference, `LogGroup`). `logs:TagResource` is not listed: it is also
+///   what tags a log group as `logs:CreateLogGroup` creates it, on the
+///   creation's `…:*` ARN (AWS's own managed policies grant the two
+///   together on `log-group:…:*`).
+/// - SNS's subscription actions are listed with the topic type, but their
+///   API names a subscription, `topic:subscription-id`, so a topic name that
+///   holds no `:` does not bound them.
+const ADDRESSING: &[(&str, &str, Addressing)] = &[
+    ("logs", "UntagResource", Addressing::Bare),
+    ("logs", "ListTagsForResource", Addressing::Bare),
+    ("sns", "Unsubscribe", Addressing::Suffixed),
+    ("sns", "GetSubscriptionAttributes", Addressing::Suffixed),
+    ("sns", "SetSubscriptionAttributes", Addressing::Suffixed),
+];
 
 /// Actions that take only `*` in the Service Authorization Reference but
 /// that their service authorizes on a pseudo-ARN, by (service, action,
@@ -128,13 +150,18 @@ const PSEUDO_ARNS: &[(&str, &str, &str)] = &[(
 /// the action's service (`arn:aws:s3:::*`, `arn:aws:logs:*:*:*` — a service
 /// authorizes such actions on `*` or on an ARN of its own, and such a
 /// pattern names either), or the action's known pseudo-ARN
-/// ([`PSEUDO_ARNS`]).
+/// ([`PSEUDO_ARNS`]). `names_the_service` says whether an ARN's service
+/// part is the action's service's (its prefix, or the name its resource
+/// types' ARNs use: `servicecatalog` actions, `arn:aws:catalog:…`); it is
+/// compared as IAM compares ARNs, with case.
 pub(super) fn may_name_what_a_wildcard_action_is_authorized_on(
     service: &str,
     action: &str,
     resource: &str,
+    names_the_service: &dyn Fn(&str) -> bool,
 ) -> bool {
-    if !resource.is_empty() && resource.bytes().all(|b| b == b'*') {
+    let all_stars = |s: &str| !s.is_empty() && s.bytes().all(|b| b == b'*');
+    if all_stars(resource) {
         return true;
     }
     // `arn:PARTITION:SERVICE:REGION:ACCOUNT:*`, or fewer segments ending in
@@ -144,8 +171,8 @@ pub(super) fn may_name_what_a_wildcard_action_is_authorized_on(
         && segments.next().is_some()
         && segments
             .next()
-            .is_some_and(|s| s == "*" || s.eq_ignore_ascii_case(service))
-        && segments.last() == Some("*");
+            .is_some_and(|s| all_stars(s) || names_the_service(s))
+        && segments.last().is_some_and(all_stars);
     whole_service
         || PSEUDO_ARNS.iter().any(|&(s, a, pattern)| {
             s == service
@@ -156,12 +183,12 @@ pub(super) fn may_name_what_a_wildcard_action_is_authorized_on(
         })
 }
 
-/// Whether `action` of `service` addresses its resources by their bare
-/// ARN ([`ADDRESSED_BARE`]).
-pub(super) fn addresses_bare(service: &str, action: &str) -> bool {
-    ADDRESSED_BARE
+/// How `action` of `service` names its types' resources ([`ADDRESSING`]).
+pub(super) fn addressing(service: &str, action: &str) -> Addressing {
+    ADDRESSING
         .iter()
-        .any(|&(s, a)| s == service && a == action)
+        .find(|&&(s, a, _)| s == service && a == action)
+        .map_or(Addressing::AsTyped, |&(_, _, addressing)| addressing)
 }
 
 /// Identifiers that do hold a `:`, by service: a Bedrock model's version
@@ -179,17 +206,12 @@ fn names_an_identifier(name: &str) -> bool {
 impl TypeShape {
     /// Compiles a resource type's ARN pattern.
     pub(super) fn new(pattern: &str) -> TypeShape {
-        Self::compile(pattern, false)
+        Self::addressed(pattern, Addressing::AsTyped)
     }
 
-    /// Compiles a resource type's ARN pattern for an action that names its
-    /// resources by their bare ARN ([`addresses_bare`]): no placeholder
-    /// holds a `:`.
-    pub(super) fn bare(pattern: &str) -> TypeShape {
-        Self::compile(pattern, true)
-    }
-
-    fn compile(pattern: &str, bare: bool) -> TypeShape {
+    /// Compiles a resource type's ARN pattern as an action that names its
+    /// resources so ([`Addressing`]) reads it.
+    pub(super) fn addressed(pattern: &str, addressing: Addressing) -> TypeShape {
         let service = pattern.split(':').nth(2).unwrap_or_default();
         let mut pieces = Vec::with_capacity(pattern.len());
         let mut colons = 0;
@@ -201,13 +223,19 @@ impl TypeShape {
             if let Some(name) = placeholder {
                 rest = &rest[name.len() + 3..];
                 let last = rest.is_empty();
+                let colon = match addressing {
+                    Addressing::Bare => true,
+                    Addressing::Suffixed if last => false,
+                    _ => {
+                        colons < 5
+                            || !last
+                            || (names_an_identifier(name)
+                                && !COLON_IDENTIFIERS.contains(&(service, name)))
+                            || NO_COLON_NAMES.contains(&(service, name))
+                    }
+                };
                 pieces.push(Piece::Run(Bounds {
-                    colon: bare
-                        || colons < 5
-                        || !last
-                        || (names_an_identifier(name)
-                            && !COLON_IDENTIFIERS.contains(&(service, name)))
-                        || NO_COLON_NAMES.contains(&(service, name)),
+                    colon,
                     slash: ONE_ELEMENT_NAMES.contains(&(service, name)),
                     leading_slash: name.ends_with("WithoutLeadingSlash"),
                 }));
@@ -385,7 +413,7 @@ mod tests {
 
     #[test]
     fn an_action_that_takes_the_bare_arn_does_not_take_a_suffixed_one() {
-        let bare = TypeShape::bare(LOG_GROUP);
+        let bare = TypeShape::addressed(LOG_GROUP, Addressing::Bare);
         let fits = |resource: &str| bare.may_be_named_by(resource);
         assert_eq!(
             fits("arn:aws:logs:us-east-1:1:log-group:/app/orders"),
@@ -404,15 +432,35 @@ mod tests {
         assert!(super::super::resource_fit::TypeShape::new(LOG_GROUP)
             .may_be_named_by("arn:aws:logs:us-east-1:1:log-group:/app/orders:*")
             .unwrap_or(false));
-        assert!(addresses_bare("logs", "UntagResource"));
-        assert!(!addresses_bare("logs", "TagResource"));
-        assert!(!addresses_bare("logs", "PutRetentionPolicy"));
+        assert_eq!(addressing("logs", "UntagResource"), Addressing::Bare);
+        assert_eq!(addressing("logs", "TagResource"), Addressing::AsTyped);
+        assert_eq!(
+            addressing("logs", "PutRetentionPolicy"),
+            Addressing::AsTyped
+        );
+    }
+
+    #[test]
+    fn a_subscription_action_takes_a_topic_with_a_suffix() {
+        const TOPIC: &str = "arn:${Partition}:sns:${Region}:${Account}:${TopicName}";
+        let subscription = "arn:aws:sns:us-east-1:1:orders:5f3e9a1c-0b1d-4c2e-9f00-123456789abc";
+        assert_eq!(
+            TypeShape::new(TOPIC).may_be_named_by(subscription),
+            Some(false)
+        );
+        assert_eq!(
+            TypeShape::addressed(TOPIC, Addressing::Suffixed).may_be_named_by(subscription),
+            Some(true)
+        );
+        assert_eq!(addressing("sns", "Unsubscribe"), Addressing::Suffixed);
     }
 
     #[test]
     fn what_a_wildcard_action_is_authorized_on() {
-        let fits = |service, action, resource| {
-            may_name_what_a_wildcard_action_is_authorized_on(service, action, resource)
+        let fits = |service: &str, action, resource| {
+            may_name_what_a_wildcard_action_is_authorized_on(service, action, resource, &|s| {
+                s == service || (service == "servicecatalog" && s == "catalog")
+            })
         };
         assert!(fits("s3", "ListAllMyBuckets", "*"));
         assert!(fits("s3", "ListAllMyBuckets", "arn:aws:s3:::*"));
@@ -427,6 +475,14 @@ mod tests {
         assert!(fits("logs", "DescribeQueries", "arn:aws:logs:us-east-1:*"));
         assert!(!fits("logs", "DescribeQueries", "arn:aws:logs"));
         assert!(!fits("logs", "DescribeQueries", ""));
+        assert!(fits("s3", "ListAllMyBuckets", "arn:aws:s3:::**"));
+        // ARNs compare with case; a service's ARNs may use another name.
+        assert!(!fits("s3", "ListAllMyBuckets", "arn:aws:S3:::*"));
+        assert!(fits(
+            "servicecatalog",
+            "ListPortfolios",
+            "arn:aws:catalog:*:*:*"
+        ));
         assert!(!fits(
             "logs",
             "DescribeQueries",
@@ -451,6 +507,53 @@ mod tests {
             "DescribeLogGroups",
             "arn:aws:logs:*:*:log-group:/aws/chatbot/*"
         ));
+    }
+
+    /// Every name listed as colon-free is the last placeholder of some
+    /// resource type of its service, and bounds it: the name fits, the name
+    /// with a `:` suffix does not.
+    #[test]
+    fn every_colon_free_name_bounds_a_type() {
+        let catalog = super::super::catalog().expect("the embedded catalog");
+        for &(service, name) in NO_COLON_NAMES {
+            let info = catalog.service(service).expect("a catalog service");
+            let ending = format!("${{{name}}}");
+            let patterns: Vec<&str> = info
+                .resource_types()
+                .map(|t| t.arn_pattern())
+                .filter(|p| p.ends_with(&ending))
+                .collect();
+            assert!(!patterns.is_empty(), "no {service} type ends with {ending}");
+            for pattern in patterns {
+                // Every placeholder filled with a plain value.
+                let mut arn = String::new();
+                let mut rest = pattern;
+                while let Some(start) = rest.find("${") {
+                    arn.push_str(&rest[..start]);
+                    let end = start + rest[start..].find('}').expect("closed");
+                    arn.push_str(match &rest[start + 2..end] {
+                        "Partition" => "aws",
+                        "Region" => "us-east-1",
+                        "Account" => "123456789012",
+                        _ => "orders",
+                    });
+                    rest = &rest[end + 1..];
+                }
+                arn.push_str(rest);
+                let shape = TypeShape::new(pattern);
+                assert_eq!(
+                    shape.may_be_named_by(&arn),
+                    Some(true),
+                    "{arn} for {pattern}"
+                );
+                let suffixed = format!("{arn}:x");
+                assert_eq!(
+                    shape.may_be_named_by(&suffixed),
+                    Some(false),
+                    "{suffixed} for {pattern}"
+                );
+            }
+        }
     }
 
     #[test]

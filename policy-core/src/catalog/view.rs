@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::resource_fit::Addressing;
 use super::{
     AccessLevel, ActionData, Catalog, ConditionKeyType, KeyData, ResourceTypeData, ServiceData,
 };
@@ -152,12 +153,22 @@ impl<'a> ActionInfo<'a> {
     /// `log-group:*` names it). Always false for an action with resource
     /// types (see [`ActionResourceType::may_be_named_by`]).
     pub fn wildcard_action_may_be_authorized_on(&self, resource: &str) -> bool {
-        self.accepts_only_wildcard_resource()
-            && super::resource_fit::may_name_what_a_wildcard_action_is_authorized_on(
-                self.service_prefix(),
-                self.action_name(),
-                resource,
-            )
+        if !self.accepts_only_wildcard_resource() {
+            return false;
+        }
+        let service = self.service();
+        let names_the_service = |name: &str| {
+            name == service.prefix()
+                || service
+                    .resource_types()
+                    .any(|t| t.arn_pattern().split(':').nth(2) == Some(name))
+        };
+        super::resource_fit::may_name_what_a_wildcard_action_is_authorized_on(
+            service.prefix(),
+            self.action_name(),
+            resource,
+            &names_the_service,
+        )
     }
 
     /// The condition keys the action supports, sorted by name ignoring
@@ -200,26 +211,20 @@ pub struct ActionResourceType<'a> {
 
 impl<'a> ActionResourceType<'a> {
     /// Whether a policy's resource pattern can name a resource of this type
-    /// that the action is asked on: [`ResourceType::may_be_named_by`],
-    /// except where the action addresses the type by its bare ARN
-    /// ([`ActionResourceType::addressed_bare`]).
+    /// that the action is asked on: [`ResourceType::may_be_named_by`], read
+    /// as the action names the type's resources
+    /// ([`ActionResourceType::addressing`]).
     pub fn may_be_named_by(&self, resource: &str) -> bool {
-        if !self.addressed_bare() {
-            return self.resource_type.may_be_named_by(resource);
-        }
-        super::resource_fit::TypeShape::bare(self.arn_pattern())
-            .may_be_named_by(resource)
-            .unwrap_or_else(|| {
-                crate::glob::patterns_overlap(resource, self.resource_type.wildcard_pattern())
-            })
+        self.resource_type.named_by(resource, self.addressing())
     }
 
-    /// Whether the action takes this type's resources by their bare ARN,
-    /// where other actions take suffixed ones: CloudWatch Logs'
-    /// `UntagResource` and `ListTagsForResource` take a log group's ARN
-    /// without the `:*` its other actions are granted on.
-    pub fn addressed_bare(&self) -> bool {
-        super::resource_fit::addresses_bare(self.action.service_prefix(), self.action.action_name())
+    /// How the action names this type's resources, where it differs from
+    /// how the type's pattern reads on its own: CloudWatch Logs'
+    /// `UntagResource` and `ListTagsForResource` take a log group's bare ARN
+    /// (not the `:*` its other actions are granted on), SNS's subscription
+    /// actions a topic's ARN with the subscription after a `:`.
+    pub fn addressing(&self) -> Addressing {
+        super::resource_fit::addressing(self.action.service_prefix(), self.action.action_name())
     }
 
     /// The resource type.
@@ -284,10 +289,22 @@ impl<'a> ResourceType<'a> {
     /// compared with unbounded placeholders (it may then fit when it does
     /// not).
     pub fn may_be_named_by(&self, resource: &str) -> bool {
-        self.catalog
-            .type_shape(self.data.index)
-            .and_then(|shape| shape.may_be_named_by(resource))
-            .unwrap_or_else(|| crate::glob::patterns_overlap(resource, self.wildcard_pattern()))
+        self.named_by(resource, Addressing::AsTyped)
+    }
+
+    /// [`ResourceType::may_be_named_by`] for an action that names the
+    /// type's resources as `addressing` says (compiled for it on each call:
+    /// few actions do).
+    fn named_by(&self, resource: &str, addressing: Addressing) -> bool {
+        let decided = match addressing {
+            Addressing::AsTyped => self
+                .catalog
+                .type_shape(self.data.index)
+                .and_then(|shape| shape.may_be_named_by(resource)),
+            other => super::resource_fit::TypeShape::addressed(self.arn_pattern(), other)
+                .may_be_named_by(resource),
+        };
+        decided.unwrap_or_else(|| crate::glob::patterns_overlap(resource, self.wildcard_pattern()))
     }
 
     /// The service that lists the type (its ARN may name another service).

@@ -326,12 +326,13 @@ const FIRST_READ_BYTES: usize = 16 * 1024;
 /// small one). A file that fills the buffer is read to its end at its full
 /// size.
 ///
-/// A read that returns less than the buffer holds is taken as the end of
-/// the file without a second read to confirm it (`complete` is then
-/// false): local file systems return short reads only at the end. One
-/// that does not (a network or user-space file system) cuts a file short;
-/// the cut text is then not valid JSON, and [`load`] reads the file again
-/// to its confirmed end before reporting a problem.
+/// Unless `confirm_end`, a read that returns less than the buffer holds
+/// is taken as the end of the file without a second read to confirm it
+/// (the flag returned is then false): local file systems return short
+/// reads of a regular file only at its end. One that does not (a network
+/// or user-space file system) cuts a file short; the cut text is then not
+/// valid JSON, and [`load`] reads the file again to its confirmed end
+/// before reporting a problem. A pipe is always read to its confirmed end.
 fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
     use std::io::Read as _;
     thread_local! {

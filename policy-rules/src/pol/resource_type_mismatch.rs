@@ -1,4 +1,4 @@
-use policy_core::catalog::{catalog, placeholders_as_wildcards};
+use policy_core::catalog::{catalog, placeholders_as_wildcards, Addressing};
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
@@ -15,8 +15,10 @@ declare_rule! {
     /// may span colons, as in IAM (AWS's own policies rely on it:
     /// `arn:aws:logs:*:*:/aws-glue/*`). The catalog's placeholders are read
     /// as real ARNs fill them (no `:` in a region, account, identifier, log
-    /// stream, SSM parameter, queue, topic, table, stream, repository,
-    /// bucket, event bus or rule name, no `/` in a bucket, table, queue,
+    /// stream or destination, SSM parameter, queue, topic, table, index,
+    /// stream, repository, bucket, event bus, rule, KMS alias, ECS cluster
+    /// or service, CodeBuild project or Step Functions state machine or
+    /// activity name, each as AWS's naming rules say), no `/` in a bucket, table, queue,
     /// topic, stream or function name, no leading `/` in an SSM parameter
     /// name), so `arn:aws:ec2:*:*:volume/*` is no instance,
     /// `arn:aws:s3:::orders/*` no bucket,
@@ -25,7 +27,10 @@ declare_rule! {
     /// of it) and `arn:aws:ssm:*:*:parameter//app/key` no parameter (the
     /// parameter `/app/key` is `parameter/app/key`). CloudWatch Logs'
     /// `UntagResource` and `ListTagsForResource` take a log group's ARN
-    /// without the `:*` its other actions are granted on. An action that
+    /// without the `:*` its other actions are granted on
+    /// (`logs:TagResource` keeps it: it also tags a group as
+    /// `CreateLogGroup` creates it), and SNS's subscription actions a
+    /// topic's ARN with the subscription after a `:`. An action that
     /// takes only `*` fits `*`, a pattern of every resource of its service
     /// (`arn:aws:s3:::*` for `s3:ListAllMyBuckets`: services authorize such
     /// actions on `*` or on an ARN of their own), and the pseudo-ARN its
@@ -112,7 +117,7 @@ impl Rule for ResourceTypeMismatch {
                     .iter()
                     .flat_map(|action| action.resource_types())
                     .any(|t| {
-                        let key = (t.resource_type(), t.addressed_bare());
+                        let key = (t.resource_type(), t.addressing());
                         if checked.contains(&key) {
                             return false;
                         }
@@ -132,8 +137,21 @@ impl Rule for ResourceTypeMismatch {
                     })
                     .take(3)
                     .collect();
+                // A resource that would fit if the action took suffixed
+                // ARNs, as the type's other actions do: say what to drop.
+                let bare_only = actions
+                    .iter()
+                    .flat_map(|action| action.resource_types())
+                    .filter(|t| t.addressing() == Addressing::Bare)
+                    .any(|t| {
+                        resources
+                            .iter()
+                            .any(|r| t.resource_type().may_be_named_by(r))
+                    });
                 // The catalog is the judge: say which, as it can lag AWS.
-                let help = if wanted.is_empty() {
+                let help = if bare_only {
+                    format!("`{pattern}` takes the resource's bare ARN: drop the suffix (such as `:*`) that other actions on it are granted with")
+                } else if wanted.is_empty() {
                     format!(
                         "`{pattern}` takes only `\"Resource\": \"*\"` (per {})",
                         catalog_label(catalog)

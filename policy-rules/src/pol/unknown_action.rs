@@ -103,7 +103,7 @@ impl Rule for UnknownAction {
                     // would be the wrong hint (`s3:ListBucket`).
                     let named: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
                     (
-                        format!("`{action}` names an API operation, not an IAM action: it grants nothing"),
+                        format!("`{action}` names an API operation, not an IAM action: no request matches it"),
                         if let [one] = named.as_slice() {
                             format!("write {one}, the action that authorizes the operation")
                         } else {
