@@ -166,13 +166,16 @@ pub(super) fn may_name_what_a_wildcard_action_is_authorized_on(
     }
     // `arn:PARTITION:SERVICE:REGION:ACCOUNT:*`, or fewer segments ending in
     // a star that spans the rest (`arn:aws:logs:*`, `arn:aws:logs:us-east-1:*`).
+    // The service is compared last: it may take a look at every type of the
+    // action's service, and most patterns are no whole-service pattern.
     let mut segments = resource.splitn(6, ':');
-    let whole_service = segments.next() == Some("arn")
-        && segments.next().is_some()
-        && segments
-            .next()
-            .is_some_and(|s| all_stars(s) || names_the_service(s))
-        && segments.last().is_some_and(all_stars);
+    let whole_service = match (segments.next(), segments.next(), segments.next()) {
+        (Some("arn"), Some(_), Some(service_part)) => {
+            segments.last().is_some_and(all_stars)
+                && (all_stars(service_part) || names_the_service(service_part))
+        }
+        _ => false,
+    };
     whole_service
         || PSEUDO_ARNS.iter().any(|&(s, a, pattern)| {
             s == service
