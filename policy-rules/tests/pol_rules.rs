@@ -832,6 +832,17 @@ fn pol002_names_the_action_an_api_operation_is_authorized_by() {
         found[0].2.contains("`s3:GetObject` and `s3:PutObject`"),
         "{found:?}"
     );
+    // Listed next to its action already: only the name needs to go.
+    let poller = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["sqs:DeleteMessage", "sqs:DeleteMessageBatch"],
+            "Resource": "arn:aws:sqs:us-east-1:123456789012:orders"}]
+    });
+    let found = lint("POL002", poller);
+    assert_eq!(
+        found[0].2,
+        "remove it: `sqs:DeleteMessage`, listed already, authorizes the operation"
+    );
     // A typo still gets the closest name.
     let found = lint("POL002", allowing("lambda:InvokeFuntion"));
     assert_eq!(found[0].2, "did you mean `lambda:InvokeFunction`?");

@@ -153,7 +153,7 @@ impl Rule for ResourceTypeMismatch {
                     format!("`{pattern}` takes the resource's bare ARN: drop the suffix (such as `:*`) that other actions on it are granted with")
                 } else if wanted.is_empty() {
                     format!(
-                        "`{pattern}` takes only `\"Resource\": \"*\"` (per {})",
+                        "`{pattern}` takes only `\"Resource\": \"*\"`: give it a statement of its own with `\"Resource\": \"*\"` (per {})",
                         catalog_label(catalog)
                     )
                 } else {

@@ -102,13 +102,34 @@ impl Rule for UnknownAction {
                     // An API operation's name: the closest action name
                     // would be the wrong hint (`s3:ListBucket`).
                     let named: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+                    // Often listed next to them already (AWS SAM's
+                    // SQSPollerPolicy): then the name only needs to go.
+                    let listed = actions.iter().all(|wanted| {
+                        statement
+                            .action
+                            .values
+                            .iter()
+                            .any(|a| a.eq_ignore_ascii_case(wanted))
+                    });
+                    let help = match (named.as_slice(), listed) {
+                        ([one], true) => {
+                            format!("remove it: {one}, listed already, authorizes the operation")
+                        }
+                        (_, true) => format!(
+                            "remove it: {}, listed already, authorize the operation",
+                            named.join(" and ")
+                        ),
+                        ([one], false) => {
+                            format!("write {one}, the action that authorizes the operation")
+                        }
+                        (_, false) => format!(
+                            "write {}, the actions that authorize the operation",
+                            named.join(" and ")
+                        ),
+                    };
                     (
                         format!("`{action}` names an API operation, not an IAM action: no request matches it"),
-                        if let [one] = named.as_slice() {
-                            format!("write {one}, the action that authorizes the operation")
-                        } else {
-                            format!("write {}, the actions that authorize the operation", named.join(" and "))
-                        },
+                        help,
                     )
                 } else {
                     let help = match catalog.closest_action(action) {
