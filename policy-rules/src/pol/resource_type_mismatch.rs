@@ -107,13 +107,11 @@ impl Rule for ResourceTypeMismatch {
                 // read as wildcards; an action that takes only `*` has no
                 // type). A wildcard expands to many actions naming the same
                 // few types: each type is compared once (once more for the
-                // actions that take it by its bare ARN).
+                // actions that take it otherwise addressed). The actions
+                // that take only `*` are looked at after the types, which
+                // settle most statements.
                 checked.clear();
-                let fits = actions.iter().any(|action| {
-                    resources
-                        .iter()
-                        .any(|r| action.wildcard_action_may_be_authorized_on(r))
-                }) || actions
+                let fits = actions
                     .iter()
                     .flat_map(|action| action.resource_types())
                     .any(|t| {
@@ -123,6 +121,11 @@ impl Rule for ResourceTypeMismatch {
                         }
                         checked.push(key);
                         resources.iter().any(|r| t.may_be_named_by(r))
+                    })
+                    || actions.iter().any(|action| {
+                        resources
+                            .iter()
+                            .any(|r| action.wildcard_action_may_be_authorized_on(r))
                     });
                 if fits {
                     continue;
