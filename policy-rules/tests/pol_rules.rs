@@ -439,6 +439,12 @@ fn pol004_wildcards_do_not_make_any_resource_fit() {
             "ssm:GetParametersByPath",
             "arn:aws:ssm:*:123456789012:parameter//app/*",
         ),
+        // A Pinpoint project's endpoints are no project (AWS SAM's
+        // PinpointEndpointAccessPolicy grants UpdateEndpointsBatch so).
+        (
+            "mobiletargeting:UpdateEndpointsBatch",
+            "arn:aws:mobiletargeting:us-east-1:123456789012:apps/0123456789abcdef0123456789abcdef/endpoints/*",
+        ),
         // Names that hold no `:`: an image tag, a subscription, suffixes.
         (
             "ecr:BatchGetImage",

@@ -49,8 +49,10 @@ pub(super) struct TypeShape {
 /// Placeholders whose values AWS's naming rules keep to one path element
 /// (no `/`), by service: an S3 bucket, a DynamoDB table or index, an SQS
 /// queue, an SNS topic (an IoT topic is a path), a Kinesis stream, a Lambda
-/// function.
+/// function, a Pinpoint project (its ID is 32 hexadecimal digits, so
+/// `apps/ID/endpoints/*` names no project).
 const ONE_ELEMENT_NAMES: &[(&str, &str)] = &[
+    ("mobiletargeting", "AppId"),
     ("s3", "BucketName"),
     ("dynamodb", "TableName"),
     ("dynamodb", "IndexName"),
