@@ -878,3 +878,23 @@ fn pol004_says_to_drop_the_suffix_an_action_does_not_take() {
     );
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn pol008_sees_the_sid_of_a_statement_left_out_for_an_error() {
+    // The second statement has an unknown operator (POL005): it grants
+    // nothing, but its Sid still clashes with the first one's.
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "apigw", "Effect": "Allow", "Action": "lambda:InvokeFunction",
+             "Resource": "arn:aws:lambda:us-east-1:123456789012:function:api"},
+            {"Sid": "apigw", "Effect": "Allow", "Action": "lambda:InvokeFunction",
+             "Resource": "arn:aws:lambda:us-east-1:123456789012:function:api",
+             "Condition": {"ArnLke": {"aws:SourceArn": "arn:aws:execute-api:us-east-1:123456789012:abc/*"}}}
+        ]
+    });
+    let found = lint("POL008", policy);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/1/Sid");
+    assert_eq!(found[0].1, "Sid `apigw` is used by statements 0 and 1");
+}

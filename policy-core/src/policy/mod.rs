@@ -69,6 +69,22 @@ pub struct PolicyDocument {
     pub statements: Vec<Statement>,
     /// How many statements the document had, usable or not.
     pub statement_count: usize,
+    /// The statements left out for an error that have a `Sid`, for what
+    /// looks at every statement's `Sid` (two statements sharing one are a
+    /// problem whether or not one of them has another).
+    pub left_out: Vec<LeftOutStatement>,
+}
+
+/// A statement left out of a document for an error: where it is and its
+/// `Sid`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOutStatement {
+    /// Position in the document's statement list.
+    pub index: usize,
+    /// JSON pointer of the statement.
+    pub pointer: String,
+    /// Its `Sid`.
+    pub sid: String,
 }
 
 /// One statement.

@@ -8,8 +8,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Condition, ConditionOperator, Effect, Patterns, PolicyDocument, PolicyVersion,
-    PrincipalElement, PrincipalEntry, PrincipalKind, Principals, Statement,
+    Condition, ConditionOperator, Effect, LeftOutStatement, Patterns, PolicyDocument,
+    PolicyVersion, PrincipalElement, PrincipalEntry, PrincipalKind, Principals, Statement,
 };
 use crate::diagnostic::{
     child_pointer, describe_json_type as kind_of, json_error_message, Diagnostic,
@@ -141,6 +141,7 @@ impl PolicyDocument {
         };
         let mut statements = Vec::new();
         let mut statement_count = 0;
+        let mut left_out = Vec::new();
         match object.get("Statement") {
             None => {
                 usable = false;
@@ -152,8 +153,13 @@ impl PolicyDocument {
             Some(Value::Object(statement)) => {
                 statement_count = 1;
                 statements.reserve_exact(1);
-                if let Some(s) = read_statement(statement, 0, "/Statement".into(), &mut diagnostics)
-                {
+                if let Some(s) = read_statement(
+                    statement,
+                    0,
+                    "/Statement".into(),
+                    &mut diagnostics,
+                    &mut left_out,
+                ) {
                     statements.push(s);
                 }
             }
@@ -166,9 +172,13 @@ impl PolicyDocument {
                     let pointer = format!("/Statement/{index}");
                     match item {
                         Value::Object(statement) => {
-                            if let Some(s) =
-                                read_statement(statement, index, pointer, &mut diagnostics)
-                            {
+                            if let Some(s) = read_statement(
+                                statement,
+                                index,
+                                pointer,
+                                &mut diagnostics,
+                                &mut left_out,
+                            ) {
                                 statements.push(s);
                             }
                         }
@@ -198,6 +208,7 @@ impl PolicyDocument {
             id,
             statements,
             statement_count,
+            left_out,
         };
         if !usable {
             return Err(InvalidPolicy {
@@ -217,6 +228,7 @@ fn read_statement(
     index: usize,
     pointer: String,
     diagnostics: &mut Vec<Diagnostic>,
+    left_out: &mut Vec<LeftOutStatement>,
 ) -> Option<Statement> {
     let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
     for key in object.keys() {
@@ -308,6 +320,13 @@ fn read_statement(
     };
     let errors_after = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors_after > errors_before {
+        if let Some(sid) = sid {
+            left_out.push(LeftOutStatement {
+                index,
+                pointer,
+                sid,
+            });
+        }
         return None;
     }
     Some(Statement {

@@ -35,24 +35,33 @@ impl Rule for DuplicateSid {
         let Some(document) = user_document(policy) else {
             return;
         };
+        // Every statement with a `Sid`, usable or left out for an error, in
+        // document order: (index, pointer, Sid).
+        let mut all: Vec<(usize, &str, &str)> = document
+            .statements
+            .iter()
+            .filter_map(|s| Some((s.index, s.pointer.as_str(), s.sid.as_deref()?)))
+            .chain(
+                document
+                    .left_out
+                    .iter()
+                    .map(|s| (s.index, s.pointer.as_str(), s.sid.as_str())),
+            )
+            .filter(|(_, _, sid)| !sid.is_empty())
+            .collect();
+        all.sort_unstable_by_key(|(index, _, _)| *index);
         let mut seen: Vec<(&str, usize)> = Vec::new();
-        for statement in &document.statements {
-            let Some(sid) = statement.sid.as_deref().filter(|s| !s.is_empty()) else {
-                continue;
-            };
+        for (index, pointer, sid) in all {
             match seen.iter().find(|(s, _)| *s == sid) {
                 Some((_, first)) => {
                     out.report(
                         subject(cx, policy),
-                        format!(
-                            "Sid `{sid}` is used by statements {first} and {}",
-                            statement.index
-                        ),
+                        format!("Sid `{sid}` is used by statements {first} and {index}"),
                     )
-                    .at(cx.policy_location(policy.id, &format!("{}/Sid", statement.pointer)))
+                    .at(cx.policy_location(policy.id, &format!("{pointer}/Sid")))
                     .help("give each statement its own Sid");
                 }
-                None => seen.push((sid, statement.index)),
+                None => seen.push((sid, index)),
             }
         }
     }

@@ -78,8 +78,18 @@ impl Rule for InvalidPolicy {
         let Some(document) = policy.as_written() else {
             return;
         };
-        for statement in &document.statements {
-            let Some(sid) = &statement.sid else { continue };
+        // Statements left out for another error too: each problem shows.
+        let sids = document
+            .statements
+            .iter()
+            .filter_map(|s| Some((s.pointer.as_str(), s.sid.as_deref()?)))
+            .chain(
+                document
+                    .left_out
+                    .iter()
+                    .map(|s| (s.pointer.as_str(), s.sid.as_str())),
+            );
+        for (pointer, sid) in sids {
             if sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 continue;
             }
@@ -87,7 +97,7 @@ impl Rule for InvalidPolicy {
                 subject(cx, policy),
                 format!("`Sid` `{sid}` has characters IAM refuses in an identity policy"),
             )
-            .at(cx.policy_location(policy.id, &format!("{}/Sid", statement.pointer)))
+            .at(cx.policy_location(policy.id, &format!("{pointer}/Sid")))
             .help("use only ASCII letters and digits (`ReadOrders`)");
         }
     }
