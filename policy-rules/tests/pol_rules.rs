@@ -898,3 +898,34 @@ fn pol008_sees_the_sid_of_a_statement_left_out_for_an_error() {
     assert_eq!(found[0].0, "/Statement/1/Sid");
     assert_eq!(found[0].1, "Sid `apigw` is used by statements 0 and 1");
 }
+
+#[test]
+fn pol015_holds_a_lambda_resource_policy_file_to_lambdas_quota() {
+    // Statements letting accounts invoke a function: a Lambda resource
+    // policy, whose quota is 20,480 (another resource policy's may be
+    // 32,768, a KMS key policy's).
+    let policy = |count: usize| {
+        let statements: Vec<Value> = (0..count)
+            .map(|i| {
+                serde_json::json!({
+                    "Sid": format!("Invoke{i}"), "Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:aws:iam::{:012}:root", 100_000_000_000u64 + i as u64)},
+                    "Action": "lambda:InvokeFunction",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:orders"
+                })
+            })
+            .collect();
+        serde_json::json!({"Version": "2012-10-17", "Statement": statements})
+    };
+    let count = (0..400)
+        .find(|&n| policy(n).to_string().chars().count() > 20_480)
+        .unwrap_or_default();
+    let found = lint("POL015", policy(count));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("Lambda resource policy"),
+        "{}",
+        found[0].1
+    );
+    assert!(lint("POL015", policy(count - 1)).is_empty());
+}

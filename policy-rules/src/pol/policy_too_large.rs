@@ -12,7 +12,9 @@ declare_rule! {
     /// inline 2,048, group inline 5,120, Lambda resource policies 20,480 bytes.
     /// A policy file, not attached to anything yet, is held to the largest
     /// quota of its kind (10,240 for an identity policy, 32,768 — a KMS key
-    /// policy's — for one with a `Principal`). The size is the document as written: a single string
+    /// policy's — for one with a `Principal`, 20,480 for one with a
+    /// `Principal` whose every action is Lambda's, as only a function's
+    /// policy can be). The size is the document as written: a single string
     /// counts as a string, not as the list it stands for.
     ///
     /// ## Why is this bad?
@@ -62,6 +64,10 @@ impl Rule for PolicyTooLarge {
             {
                 ("identity policy", 10_240)
             }
+            // One whose every action is Lambda's can only be a function's.
+            PolicyOrigin::Standalone if only_lambda_actions(document) => {
+                ("Lambda resource policy", 20_480)
+            }
             PolicyOrigin::Standalone => ("resource policy", 32_768),
             _ => return,
         };
@@ -76,4 +82,19 @@ impl Rule for PolicyTooLarge {
         .at(cx.policy_location(policy.id, ""))
         .help("use wildcards on common prefixes, or split it into several policies");
     }
+}
+
+/// Whether every action the document names is Lambda's (`lambda:…`), as in
+/// a function's resource policy.
+fn only_lambda_actions(document: &policy_core::policy::PolicyDocument) -> bool {
+    let mut actions = document
+        .statements
+        .iter()
+        .flat_map(|s| s.action.values.iter())
+        .peekable();
+    actions.peek().is_some()
+        && actions.all(|a| {
+            a.split_once(':')
+                .is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case("lambda"))
+        })
 }
