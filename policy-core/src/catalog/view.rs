@@ -215,7 +215,8 @@ impl<'a> ActionResourceType<'a> {
     /// as the action names the type's resources
     /// ([`ActionResourceType::addressing`]).
     pub fn may_be_named_by(&self, resource: &str) -> bool {
-        self.resource_type.named_by(resource, self.addressing())
+        self.resource_type
+            .may_be_named_by_as(resource, self.addressing())
     }
 
     /// How the action names this type's resources, where it differs from
@@ -289,13 +290,13 @@ impl<'a> ResourceType<'a> {
     /// compared with unbounded placeholders (it may then fit when it does
     /// not).
     pub fn may_be_named_by(&self, resource: &str) -> bool {
-        self.named_by(resource, Addressing::AsTyped)
+        self.may_be_named_by_as(resource, Addressing::AsTyped)
     }
 
     /// [`ResourceType::may_be_named_by`] for an action that names the
     /// type's resources as `addressing` says (compiled for it on each call:
-    /// few actions do).
-    fn named_by(&self, resource: &str, addressing: Addressing) -> bool {
+    /// few actions do), for a caller that has the addressing already.
+    pub fn may_be_named_by_as(&self, resource: &str, addressing: Addressing) -> bool {
         let decided = match addressing {
             Addressing::AsTyped => self
                 .catalog

@@ -115,12 +115,13 @@ impl Rule for ResourceTypeMismatch {
                     .iter()
                     .flat_map(|action| action.resource_types())
                     .any(|t| {
+                        // The addressing is looked up once per type.
                         let key = (t.resource_type(), t.addressing());
                         if checked.contains(&key) {
                             return false;
                         }
                         checked.push(key);
-                        resources.iter().any(|r| t.may_be_named_by(r))
+                        resources.iter().any(|r| key.0.may_be_named_by_as(r, key.1))
                     })
                     || actions.iter().any(|action| {
                         resources
