@@ -11,7 +11,10 @@ use crate::model::{
     Account, FileKind, Function, IngestProblem, ManagedPolicy, PolicyId, PolicyOrigin,
     PolicyRecord, SourceRef, Unresolved,
 };
-use crate::policy::{decode_document, DocumentEncoding, PolicyDocument};
+use crate::policy::{
+    decode_document, DocumentEncoding, InvalidPolicy, ParsedPolicy, PolicyDocument,
+    PolicyParseError,
+};
 
 /// An empty policy standing in until the document is compiled.
 fn placeholder(kind: PolicyKind) -> Arc<CompiledPolicy> {
@@ -154,28 +157,39 @@ pub(super) fn compile_documents(
         .into_par_iter()
         .map(|(kind, written)| match &written {
             Written::Tree(value) => compile_tree(kind, value),
-            Written::Text(raw, _) => match serde_json::from_str::<Value>(raw.get()) {
-                Ok(value) => compile_tree(kind, &value),
-                // Read as JSON already: this cannot fail.
-                Err(e) => (
-                    None,
-                    Arc::new(CompiledPolicy::rejected(
-                        kind,
-                        vec![crate::diagnostic::Diagnostic::error(
-                            "",
-                            crate::diagnostic::json_error_message(&e),
-                        )],
-                    )),
-                ),
-            },
+            Written::Text(raw, _) => compile_text(kind, raw.get()),
         })
         .collect()
+}
+
+/// Reads one document's text and compiles it (see [`compile_tree`]).
+fn compile_text(kind: PolicyKind, text: &str) -> CompiledEntry {
+    match PolicyDocument::parse_str(text) {
+        Ok(parsed) => compile_read(kind, Ok(parsed)),
+        Err(PolicyParseError::Invalid(invalid)) => compile_read(kind, Err(invalid)),
+        // Read as JSON already: this cannot happen.
+        Err(e @ PolicyParseError::Json { .. }) => (
+            None,
+            Arc::new(CompiledPolicy::rejected(
+                kind,
+                vec![crate::diagnostic::Diagnostic::error("", e.to_string())],
+            )),
+        ),
+    }
 }
 
 /// Reads one document's tree and compiles it; a document that cannot be
 /// read is kept as a rejected policy with its diagnostics.
 pub(super) fn compile_tree(kind: PolicyKind, value: &Value) -> CompiledEntry {
-    match PolicyDocument::from_value(value) {
+    compile_read(kind, PolicyDocument::from_value(value))
+}
+
+/// Compiles a document as it was read.
+pub(super) fn compile_read(
+    kind: PolicyKind,
+    read: Result<ParsedPolicy, InvalidPolicy>,
+) -> CompiledEntry {
+    match read {
         Ok(parsed) => {
             let compiled = CompiledPolicy::from_parsed(&parsed, kind);
             (Some(Arc::new(parsed.document)), Arc::new(compiled))
@@ -199,6 +213,15 @@ pub(super) fn standalone_kind(document: &Value) -> PolicyKind {
         Some(Value::Array(list)) if list.iter().any(names_principals) => PolicyKind::Resource,
         Some(single @ Value::Object(_)) if names_principals(single) => PolicyKind::Resource,
         _ => PolicyKind::Identity,
+    }
+}
+
+/// [`standalone_kind`] of a document read without a tree.
+pub(super) fn standalone_kind_of(document: &PolicyDocument) -> PolicyKind {
+    if document.statements.iter().any(|s| s.principal.is_some()) {
+        PolicyKind::Resource
+    } else {
+        PolicyKind::Identity
     }
 }
 

@@ -24,6 +24,7 @@ pub use builder::ManagedPolicyLookup;
 use crate::diagnostic::json_error_message;
 use crate::locate::ItemAnchors;
 use crate::model::{Account, FileKind, IngestProblem, Skipped, SourceFile};
+use crate::policy::{ParsedPolicy, PolicyDocument};
 
 /// Recognises what a parsed file holds from its top-level keys.
 pub fn sniff(value: &Value) -> FileKind {
@@ -432,6 +433,15 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
                 .or_else(|| read_output(&text, "\"EventSourceMappings\"", &mut anchors, records::mapping_list_in_parallel, records::MappingList::is_mapping_list).map(|list| Parsed::MappingList(Box::new(list))))
             {
                 Some(parsed) => Ok((parsed, (!regular).then_some(text))),
+                // A plain policy document, the common case of a policy
+                // file, is read without a tree.
+                None => match PolicyDocument::read_plain(&text) {
+                Some(document) => {
+                    let kind = builder::standalone_kind_of(&document);
+                    let read = Ok(ParsedPolicy { document, diagnostics: Vec::new() });
+                    let kept = (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text);
+                    Ok((Parsed::Policy(builder::compile_read(kind, read)), kept))
+                }
                 None => match serde_json::from_str::<Value>(&text) {
                 // Only a small policy file's text is kept (and a pipe's): a
                 // larger one's goes now, before the tree is sniffed and
@@ -449,6 +459,7 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
                         "fix the JSON, or run the AWS CLI command again".to_owned()
                     }),
                 })),
+            },
             },
             },
         },

@@ -10,6 +10,7 @@ mod coverage;
 mod embedded;
 mod operator;
 mod parse;
+mod plain;
 mod serde_impl;
 
 pub use coverage::{covers, pattern_covers};

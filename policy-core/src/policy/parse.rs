@@ -74,6 +74,12 @@ const STATEMENT_ELEMENTS: &[&str] = &[
 impl PolicyDocument {
     /// Reads a policy document from JSON text.
     pub fn parse_str(text: &str) -> Result<ParsedPolicy, PolicyParseError> {
+        if let Some(document) = PolicyDocument::read_plain(text) {
+            return Ok(ParsedPolicy {
+                document,
+                diagnostics: Vec::new(),
+            });
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| PolicyParseError::Json {
             line: e.line(),
             column: e.column(),
