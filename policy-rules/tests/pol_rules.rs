@@ -250,6 +250,117 @@ fn pol014_question_marks_and_variables_are_judged_by_what_they_match() {
     }
 }
 
+/// A resource policy of two statements invoking a function, by `first` and
+/// `second` (`Principal` or `NotPrincipal` elements).
+fn two_callers(first: Value, second: Value) -> Value {
+    let statement = |element: Value| {
+        let mut statement = serde_json::json!({
+            "Effect": "Allow",
+            "Action": "lambda:InvokeFunction",
+            "Resource": "arn:aws:lambda:eu-west-1:111122223333:function:f"
+        });
+        if let Value::Object(pairs) = element {
+            statement.as_object_mut().expect("an object").extend(pairs);
+        }
+        statement
+    };
+    serde_json::json!({"Version": "2012-10-17", "Statement": [statement(first), statement(second)]})
+}
+
+#[test]
+fn pol014_a_statement_for_principals_the_other_takes_in_is_covered() {
+    use serde_json::json;
+    // An account id and its root ARN are one principal: the statements are
+    // the same, and the later one is reported.
+    let found = lint(
+        "POL014",
+        two_callers(
+            json!({"Principal": {"AWS": "444455556666"}}),
+            json!({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}}),
+        ),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/1");
+    let covered = [
+        (
+            json!({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}}),
+            json!({"Principal": {"AWS": ["444455556666", "777788889999"]}}),
+        ),
+        (
+            json!({"Principal": {"Service": "s3.amazonaws.com"}}),
+            json!({"Principal": "*"}),
+        ),
+        (
+            json!({"Principal": {"Service": "s3.amazonaws.com"}}),
+            json!({"Principal": {"AWS": "*"}}),
+        ),
+        // Everyone but more principals is less than everyone but fewer.
+        (
+            json!({"NotPrincipal": {"AWS": ["444455556666", "777788889999"]}}),
+            json!({"NotPrincipal": {"AWS": "444455556666"}}),
+        ),
+    ];
+    for (inner, outer) in covered {
+        let found = lint("POL014", two_callers(inner.clone(), outer.clone()));
+        assert_eq!(found.len(), 1, "{inner} under {outer}: {found:?}");
+        assert_eq!(found[0].0, "/Statement/0", "{inner} under {outer}");
+    }
+    let not_covered = [
+        (
+            json!({"Principal": {"AWS": ["444455556666", "777788889999"]}}),
+            json!({"Principal": {"AWS": "444455556666"}}),
+        ),
+        (
+            json!({"Principal": "*"}),
+            json!({"Principal": {"Service": "s3.amazonaws.com"}}),
+        ),
+        // The same name as another kind of principal is another principal.
+        (
+            json!({"Principal": {"Service": "444455556666"}}),
+            json!({"Principal": {"AWS": "444455556666"}}),
+        ),
+        (
+            json!({"Principal": {"AWS": "arn:aws:iam::444455556666:role/r"}}),
+            json!({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}}),
+        ),
+        (
+            json!({"NotPrincipal": {"AWS": "444455556666"}}),
+            json!({"NotPrincipal": {"AWS": ["444455556666", "777788889999"]}}),
+        ),
+        (
+            json!({"NotPrincipal": {"AWS": "444455556666"}}),
+            json!({"Principal": "*"}),
+        ),
+    ];
+    for (inner, outer) in not_covered {
+        let found = lint("POL014", two_callers(inner.clone(), outer.clone()));
+        assert!(
+            found
+                .iter()
+                .all(|(pointer, _, _)| pointer != "/Statement/0"),
+            "{inner} under {outer}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn pol014_a_document_of_many_statements_is_compared_in_part() {
+    // 20,000 statements: 200 million pairs, minutes of work if all were
+    // compared. The first pairs are, so the covered first statement is found.
+    let mut statements = vec![serde_json::json!(
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b0/key"}
+    )];
+    statements.extend((0..20_000).map(|i| {
+        serde_json::json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": format!("arn:aws:s3:::b{i}/*")})
+    }));
+    let found = lint(
+        "POL014",
+        serde_json::json!({"Version": "2012-10-17", "Statement": statements}),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/0");
+}
+
 /// A policy of one statement allowing `iam:PassRole` on `resource`, with
 /// `condition` when given.
 fn passing(resource: &str, condition: Option<Value>) -> Value {

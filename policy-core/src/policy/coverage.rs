@@ -4,7 +4,10 @@
 //! Answered with the evaluator's matching (wildcards, ASCII case of action
 //! names), never by comparing strings.
 
-use super::{Effect, Patterns, PolicyDocument, PrincipalKind, Principals, Statement};
+use super::{
+    Effect, Patterns, PolicyDocument, PrincipalElement, PrincipalEntry, PrincipalKind, Principals,
+    Statement,
+};
 use crate::catalog::placeholders_as_wildcards;
 use crate::glob::{patterns_overlap, wildcard_match, Case};
 
@@ -42,6 +45,83 @@ pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
             .iter()
             .any(|pattern| covers_text(pattern, &value, case))
     })
+}
+
+/// Whether `inner`, a statement of the same document as `outer`, grants
+/// (or refuses) nothing that `outer` does not: the same effect, no
+/// `Condition` on `outer`, `outer`'s principal applying to every caller
+/// `inner`'s does ([`principal_covers`]), and `outer`'s actions and
+/// resources covering `inner`'s ([`covers`]).
+pub fn statement_covers(outer: &Statement, inner: &Statement) -> bool {
+    outer.effect == inner.effect
+        && outer.conditions.is_empty()
+        && principal_covers(outer.principal.as_ref(), inner.principal.as_ref())
+        && match (&outer.resource, &inner.resource) {
+            (Some(o), Some(i)) => covers(o, i, Case::Sensitive),
+            (None, None) => true,
+            _ => false,
+        }
+        && covers(&outer.action, &inner.action, Case::AsciiInsensitive)
+}
+
+/// Whether the `Principal`/`NotPrincipal` element `outer` applies to every
+/// caller `inner` applies to, principals told apart as the evaluator tells
+/// them: an account id and its `:root` ARN are one principal, and `"*"` is
+/// `{"AWS": "*"}`. A `Principal` covers another when it names everyone or
+/// every principal the other names; a `NotPrincipal` covers another when
+/// it leaves out no principal the other does not. Statements without
+/// either (identity policies) cover each other.
+pub fn principal_covers(
+    outer: Option<&PrincipalElement>,
+    inner: Option<&PrincipalElement>,
+) -> bool {
+    let (outer, inner) = match (outer, inner) {
+        (None, None) => return true,
+        (Some(outer), Some(inner)) if outer.negated == inner.negated => (outer, inner),
+        _ => return false,
+    };
+    let (listed, within) = if outer.negated {
+        // Applying to everyone but a list: outer's list must be part of inner's.
+        (outer, inner)
+    } else {
+        (inner, outer)
+    };
+    if names_everyone(within) {
+        return !outer.negated || names_everyone(listed);
+    }
+    match (&listed.principals, &within.principals) {
+        (Principals::Entries(listed), Principals::Entries(within)) => listed.iter().all(|entry| {
+            let key = principal_key(entry);
+            within.iter().any(|other| principal_key(other) == key)
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a principal element names every principal (`"*"`, or `"*"` among
+/// its `AWS` principals).
+fn names_everyone(element: &PrincipalElement) -> bool {
+    match &element.principals {
+        Principals::Everyone => true,
+        Principals::Entries(entries) => entries
+            .iter()
+            .any(|e| e.kind == PrincipalKind::Aws && e.value == "*"),
+    }
+}
+
+/// A principal as the evaluator tells principals apart: an account's
+/// `:root` ARN stands for the account, as its id does.
+fn principal_key(entry: &PrincipalEntry) -> (PrincipalKind, &str) {
+    let value = entry.value.as_str();
+    let root_account = || {
+        let (_partition, rest) = value.strip_prefix("arn:")?.split_once(':')?;
+        let account = rest.strip_prefix("iam::")?.strip_suffix(":root")?;
+        crate::arn::is_account_id(account).then_some(account)
+    };
+    match entry.kind {
+        PrincipalKind::Aws => (PrincipalKind::Aws, root_account().unwrap_or(value)),
+        kind => (kind, value),
+    }
 }
 
 /// How many byte-pair steps of pattern comparison one document's
@@ -133,15 +213,7 @@ fn denies_always(statement: &Statement) -> bool {
     });
     let every_caller = match &statement.principal {
         None => true,
-        Some(element) => {
-            !element.negated
-                && match &element.principals {
-                    Principals::Everyone => true,
-                    Principals::Entries(entries) => entries
-                        .iter()
-                        .any(|e| e.kind == PrincipalKind::Aws && e.value == "*"),
-                }
-        }
+        Some(element) => !element.negated && names_everyone(element),
     };
     statement.effect == Effect::Deny
         && statement.conditions.is_empty()

@@ -1,8 +1,7 @@
 use policy_core::declare_rule;
-use policy_core::glob::Case;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
-use policy_core::policy::{covers, Statement};
+use policy_core::policy::statement_covers;
 
 use super::{subject, user_document};
 
@@ -11,8 +10,11 @@ declare_rule! {
     /// Finds statements whose grant is entirely covered by another statement
     /// of the same policy with the same effect: every action and resource of
     /// the first is matched by the other's wildcards (the evaluator's
-    /// matching, not string comparison), and the other has no conditions and
-    /// the same principal.
+    /// matching, not string comparison), the other has no conditions, and
+    /// its principal takes in every principal of the first (`"*"`, or the
+    /// same ones and more; an account id and its `:root` ARN are one
+    /// principal). In a document of thousands of statements, only the first
+    /// million pairs are compared.
     ///
     /// ## Why is this bad?
     /// Dead weight that makes the policy harder to review and counts against
@@ -32,43 +34,12 @@ declare_rule! {
     }
 }
 
-/// Same `Principal`/`NotPrincipal`, whatever their JSON positions.
-fn same_principal(a: &Statement, b: &Statement) -> bool {
-    use policy_core::policy::Principals;
-    match (&a.principal, &b.principal) {
-        (None, None) => true,
-        (Some(a), Some(b)) => {
-            a.negated == b.negated
-                && match (&a.principals, &b.principals) {
-                    (Principals::Everyone, Principals::Everyone) => true,
-                    (Principals::Entries(x), Principals::Entries(y)) => {
-                        let key = |e: &policy_core::policy::PrincipalEntry| {
-                            (e.kind.key(), e.value.clone())
-                        };
-                        let mut x: Vec<_> = x.iter().map(key).collect();
-                        let mut y: Vec<_> = y.iter().map(key).collect();
-                        x.sort();
-                        y.sort();
-                        x == y
-                    }
-                    _ => false,
-                }
-        }
-        _ => false,
-    }
-}
-
-fn covered_by(inner: &Statement, outer: &Statement) -> bool {
-    inner.effect == outer.effect
-        && outer.conditions.is_empty()
-        && same_principal(inner, outer)
-        && covers(&outer.action, &inner.action, Case::AsciiInsensitive)
-        && match (&outer.resource, &inner.resource) {
-            (Some(o), Some(i)) => covers(o, i, Case::Sensitive),
-            (None, None) => true,
-            _ => false,
-        }
-}
+/// How many pairs of statements one document may have compared: a
+/// policy within AWS's size quotas holds a few hundred statements at most,
+/// but a generated or hostile file can hold tens of thousands, and every
+/// pair is a question. Past the budget the rest of the document is not
+/// examined (its redundant statements go unreported; nothing else changes).
+const PAIR_BUDGET: usize = 1 << 20;
 
 impl Rule for RedundantStatement {
     fn meta(&self) -> &'static RuleMeta {
@@ -80,10 +51,17 @@ impl Rule for RedundantStatement {
             return;
         };
         let statements = &document.statements;
+        let mut budget = PAIR_BUDGET;
         for (i, inner) in statements.iter().enumerate() {
+            if budget < statements.len() {
+                break;
+            }
+            budget -= statements.len();
             // Of two identical statements, report only the later one.
             let by = statements.iter().enumerate().find(|(j, outer)| {
-                *j != i && covered_by(inner, outer) && !(covered_by(outer, inner) && *j > i)
+                *j != i
+                    && statement_covers(outer, inner)
+                    && !(statement_covers(inner, outer) && *j > i)
             });
             if let Some((_, outer)) = by {
                 out.report(
