@@ -322,6 +322,9 @@ fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Locati
     let mut locations = vec![None; offsets.len()];
     let bytes = text.as_bytes();
     let (mut line, mut line_start, mut scanned) = (1, 0, 0);
+    // The characters of the current line up to `counted`: a long line
+    // (minified JSON is one) is counted once, not again for each offset.
+    let (mut counted, mut chars) = (0, 0);
     for (offset, i) in order {
         if let Some(between) = bytes.get(scanned..offset) {
             // Counted with SIMD; the last newline is found from the end.
@@ -331,10 +334,18 @@ fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Locati
             }
         }
         scanned = scanned.max(offset);
-        let column = text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count())
-            + 1;
+        if counted < line_start {
+            (counted, chars) = (line_start, 0);
+        }
+        let column = match text.get(counted..offset) {
+            Some(between) => {
+                chars += between.chars().count();
+                counted = offset;
+                chars + 1
+            }
+            // Inside a character (no pointer leads there): its bytes count.
+            None => chars + offset.saturating_sub(counted) + 1,
+        };
         locations[i] = Some(Location {
             line,
             column,
@@ -725,6 +736,35 @@ mod tests {
         let l = locate(DOC, "/Statement/0").unwrap();
         assert_eq!((l.line, l.column), (4, 5));
         assert_eq!(locate(DOC, "").unwrap().line, 1);
+    }
+
+    #[test]
+    fn lines_and_columns_agree_with_one_offset_at_a_time() {
+        // Several offsets on each line, long lines, characters of several
+        // bytes, and offsets repeated and out of order.
+        let text = "{\"é\": [\"aé\", \"b\"],\n  \"c\": \"ü\"}\n\n".repeat(40) + &"x".repeat(5000);
+        let mut offsets: Vec<Option<usize>> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .step_by(7)
+            .map(Some)
+            .collect();
+        offsets.extend([
+            Some(0),
+            Some(text.len()),
+            None,
+            Some(4),
+            Some(text.len() + 9),
+        ]);
+        offsets.reverse();
+        let together = lines_and_columns(&text, &offsets);
+        for (offset, place) in offsets.iter().zip(together) {
+            assert_eq!(
+                place,
+                offset.map(|o| location_of_offset(&text, o)),
+                "{offset:?}"
+            );
+        }
     }
 
     #[test]

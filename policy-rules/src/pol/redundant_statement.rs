@@ -1,7 +1,7 @@
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
-use policy_core::policy::statement_covers;
+use policy_core::policy::{statement_covers, Statement};
 
 use super::{subject, user_document};
 
@@ -13,8 +13,8 @@ declare_rule! {
     /// matching, not string comparison), the other has no conditions, and
     /// its principal takes in every principal of the first (`"*"`, or the
     /// same ones and more; an account id and its `:root` ARN are one
-    /// principal). In a document of thousands of statements, only the first
-    /// million pairs are compared.
+    /// principal). A document of thousands of statements or patterns is
+    /// compared only up to a budget of four million pattern comparisons.
     ///
     /// ## Why is this bad?
     /// Dead weight that makes the policy harder to review and counts against
@@ -34,12 +34,19 @@ declare_rule! {
     }
 }
 
-/// How many pairs of statements one document may have compared: a
-/// policy within AWS's size quotas holds a few hundred statements at most,
-/// but a generated or hostile file can hold tens of thousands, and every
-/// pair is a question. Past the budget the rest of the document is not
-/// examined (its redundant statements go unreported; nothing else changes).
-const PAIR_BUDGET: usize = 1 << 20;
+/// How many pattern comparisons one document may cost: a policy within
+/// AWS's size quotas costs a few thousand, but a generated or hostile file
+/// can hold tens of thousands of statements or patterns, and comparing two
+/// statements compares each pattern of one with each of the other's. Past
+/// the budget the rest of the document is not examined (its redundant
+/// statements go unreported; nothing else changes).
+const WORK_BUDGET: usize = 1 << 22;
+
+/// What comparing `outer` with `inner` can cost, in pattern comparisons.
+fn cost(outer: &Statement, inner: &Statement) -> usize {
+    let resources = |s: &Statement| s.resource.as_ref().map_or(0, |r| r.values.len());
+    1 + outer.action.values.len() * inner.action.values.len() + resources(outer) * resources(inner)
+}
 
 impl Rule for RedundantStatement {
     fn meta(&self) -> &'static RuleMeta {
@@ -51,15 +58,21 @@ impl Rule for RedundantStatement {
             return;
         };
         let statements = &document.statements;
-        let mut budget = PAIR_BUDGET;
+        let budget = std::cell::Cell::new(WORK_BUDGET);
+        let afford = |outer: &Statement, inner: &Statement| {
+            let cost = cost(outer, inner);
+            let left = budget.get();
+            budget.set(left.saturating_sub(cost));
+            cost <= left
+        };
         for (i, inner) in statements.iter().enumerate() {
-            if budget < statements.len() {
+            if budget.get() == 0 {
                 break;
             }
-            budget -= statements.len();
             // Of two identical statements, report only the later one.
             let by = statements.iter().enumerate().find(|(j, outer)| {
                 *j != i
+                    && afford(outer, inner)
                     && statement_covers(outer, inner)
                     && !(statement_covers(inner, outer) && *j > i)
             });
