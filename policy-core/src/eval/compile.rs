@@ -90,7 +90,9 @@ pub struct CompiledPolicy {
 pub struct CompiledStatement {
     pub(crate) index: usize,
     pub(crate) sid: Option<Box<str>>,
-    pub(crate) pointer: Box<str>,
+    /// Whether the document's `Statement` is a list (`/Statement/0`) rather
+    /// than one object (`/Statement`): the pointer is made when asked for.
+    pub(crate) in_list: bool,
     pub(crate) effect: Effect,
     pub(crate) principal: Option<CompiledPrincipal>,
     pub(crate) actions: PatternList<Glob>,
@@ -248,8 +250,12 @@ impl CompiledStatement {
         self.sid.as_deref()
     }
     /// JSON pointer of the statement.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
+    pub fn pointer(&self) -> String {
+        if self.in_list {
+            format!("/Statement/{}", self.index)
+        } else {
+            "/Statement".to_owned()
+        }
     }
     /// `Allow` or `Deny`.
     pub fn effect(&self) -> Effect {
@@ -362,7 +368,7 @@ fn compile_statement(
     Some(CompiledStatement {
         index: statement.index,
         sid: statement.sid.as_deref().map(Into::into),
-        pointer: statement.pointer.as_str().into(),
+        in_list: statement.pointer != "/Statement",
         effect: statement.effect,
         principal,
         actions,

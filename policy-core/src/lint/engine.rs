@@ -49,7 +49,19 @@ pub struct RunOutput {
 /// the number).
 pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
     let evaluator = Evaluator::new();
-    let mut targets: Vec<Target<'_>> = Vec::new();
+    // Sized exactly: a large account has hundreds of thousands of targets.
+    let resource_policies: usize = account
+        .functions
+        .values()
+        .map(|f| f.resource_policies.len())
+        .sum();
+    let mut targets: Vec<Target<'_>> = Vec::with_capacity(
+        account.functions.len()
+            + account.roles.len()
+            + resource_policies
+            + account.policies.len()
+            + 1,
+    );
     targets.extend(account.functions.values().map(|f| Target::Function(f)));
     targets.extend(account.roles.values().map(|r| Target::Role(r)));
     for function in account.functions.values() {
