@@ -90,9 +90,7 @@ pub struct CompiledPolicy {
 pub struct CompiledStatement {
     pub(crate) index: usize,
     pub(crate) sid: Option<Box<str>>,
-    /// Whether the document's `Statement` is a list (`/Statement/0`) rather
-    /// than one object (`/Statement`): the pointer is made when asked for.
-    pub(crate) in_list: bool,
+    pub(crate) pointer: Box<str>,
     pub(crate) effect: Effect,
     pub(crate) principal: Option<CompiledPrincipal>,
     pub(crate) actions: PatternList<Glob>,
@@ -250,12 +248,8 @@ impl CompiledStatement {
         self.sid.as_deref()
     }
     /// JSON pointer of the statement.
-    pub fn pointer(&self) -> String {
-        if self.in_list {
-            format!("/Statement/{}", self.index)
-        } else {
-            "/Statement".to_owned()
-        }
+    pub fn pointer(&self) -> &str {
+        &self.pointer
     }
     /// `Allow` or `Deny`.
     pub fn effect(&self) -> Effect {
@@ -368,7 +362,7 @@ fn compile_statement(
     Some(CompiledStatement {
         index: statement.index,
         sid: statement.sid.as_deref().map(Into::into),
-        in_list: statement.pointer != "/Statement",
+        pointer: statement.pointer.as_str().into(),
         effect: statement.effect,
         principal,
         actions,

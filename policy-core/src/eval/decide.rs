@@ -73,7 +73,7 @@ impl Tracer for FullTrace {
             },
             effect: statement.effect,
             sid: statement.sid.as_deref().map(str::to_owned),
-            pointer: statement.pointer(),
+            pointer: statement.pointer.to_string(),
             outcome,
             principal_match: matched,
             condition,
