@@ -331,6 +331,11 @@ fn pol014_a_statement_for_principals_the_other_takes_in_is_covered() {
             json!({"NotPrincipal": {"AWS": "444455556666"}}),
             json!({"Principal": "*"}),
         ),
+        // The root of an account in another partition is another principal.
+        (
+            json!({"Principal": {"AWS": "arn:aws-cn:iam::444455556666:root"}}),
+            json!({"Principal": {"AWS": "arn:aws:iam::444455556666:root"}}),
+        ),
     ];
     for (inner, outer) in not_covered {
         let found = lint("POL014", two_callers(inner.clone(), outer.clone()));

@@ -35,33 +35,83 @@ fn covers_text(outer: &str, inner: &str, case: Case) -> bool {
 /// patterns ([`pattern_covers`]). Negated elements (`NotAction`,
 /// `NotResource`) are never counted as covering or covered.
 pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
+    covers_within(outer, inner, case, &CoverageBudget::new(u64::MAX))
+}
+
+/// [`covers`], as far as `budget` pays: comparing with a pattern that has
+/// a wildcard costs the product of the two lengths, with one that has none
+/// the length compared.
+fn covers_within(outer: &Patterns, inner: &Patterns, case: Case, budget: &CoverageBudget) -> bool {
     if outer.negated || inner.negated {
         return false;
     }
     inner.values.iter().all(|value| {
         let value = placeholders_as_wildcards(value);
-        outer
-            .values
-            .iter()
-            .any(|pattern| covers_text(pattern, &value, case))
+        outer.values.iter().any(|pattern| {
+            let compared = value.len() as u64 + 1;
+            let cost = if pattern.contains(['*', '?']) {
+                (pattern.len() as u64 + 1) * compared
+            } else {
+                compared
+            };
+            budget.afford(cost) && covers_text(pattern, &value, case)
+        })
     })
 }
+
+/// A budget of work for questions about a document's statements, in steps
+/// of comparison (one byte pair of two patterns): comparing two patterns
+/// costs up to the product of their lengths, two statements each pattern of
+/// one with each of the other's, and a generated or hostile file can hold
+/// thousands of long ones. A question the budget cannot pay for is answered
+/// as if the comparison failed: nothing is covered, nothing denied.
+pub struct CoverageBudget {
+    left: std::cell::Cell<u64>,
+}
+
+impl CoverageBudget {
+    /// A budget of `steps`.
+    pub fn new(steps: u64) -> CoverageBudget {
+        CoverageBudget {
+            left: std::cell::Cell::new(steps),
+        }
+    }
+
+    /// Whether nothing is left.
+    pub fn is_spent(&self) -> bool {
+        self.left.get() == 0
+    }
+
+    /// Takes `cost` if it is left; once a cost is refused, nothing is.
+    fn afford(&self, cost: u64) -> bool {
+        let left = self.left.get();
+        self.left.set(left.saturating_sub(cost));
+        cost <= left
+    }
+}
+
+/// What comparing two statements costs before any of their patterns is.
+const STATEMENT_PAIR_COST: u64 = 64;
+
+/// What each principal of two lists compared costs (sorted, then searched).
+const PRINCIPAL_COST: u64 = 64;
 
 /// Whether `inner`, a statement of the same document as `outer`, grants
 /// (or refuses) nothing that `outer` does not: the same effect, no
 /// `Condition` on `outer`, `outer`'s principal applying to every caller
 /// `inner`'s does ([`principal_covers`]), and `outer`'s actions and
-/// resources covering `inner`'s ([`covers`]).
-pub fn statement_covers(outer: &Statement, inner: &Statement) -> bool {
-    outer.effect == inner.effect
+/// resources covering `inner`'s ([`covers`]) — as far as `budget` pays.
+pub fn statement_covers(outer: &Statement, inner: &Statement, budget: &CoverageBudget) -> bool {
+    budget.afford(STATEMENT_PAIR_COST)
+        && outer.effect == inner.effect
         && outer.conditions.is_empty()
-        && principal_covers(outer.principal.as_ref(), inner.principal.as_ref())
+        && principal_covers(outer.principal.as_ref(), inner.principal.as_ref(), budget)
         && match (&outer.resource, &inner.resource) {
-            (Some(o), Some(i)) => covers(o, i, Case::Sensitive),
+            (Some(o), Some(i)) => covers_within(o, i, Case::Sensitive, budget),
             (None, None) => true,
             _ => false,
         }
-        && covers(&outer.action, &inner.action, Case::AsciiInsensitive)
+        && covers_within(&outer.action, &inner.action, Case::AsciiInsensitive, budget)
 }
 
 /// Whether the `Principal`/`NotPrincipal` element `outer` applies to every
@@ -70,10 +120,12 @@ pub fn statement_covers(outer: &Statement, inner: &Statement) -> bool {
 /// `{"AWS": "*"}`. A `Principal` covers another when it names everyone or
 /// every principal the other names; a `NotPrincipal` covers another when
 /// it leaves out no principal the other does not. Statements without
-/// either (identity policies) cover each other.
+/// either (identity policies) cover each other. Comparing two lists of
+/// principals costs their lengths (times a sort's) of `budget`.
 pub fn principal_covers(
     outer: Option<&PrincipalElement>,
     inner: Option<&PrincipalElement>,
+    budget: &CoverageBudget,
 ) -> bool {
     let (outer, inner) = match (outer, inner) {
         (None, None) => return true,
@@ -90,10 +142,18 @@ pub fn principal_covers(
         return !outer.negated || names_everyone(listed);
     }
     match (&listed.principals, &within.principals) {
-        (Principals::Entries(listed), Principals::Entries(within)) => listed.iter().all(|entry| {
-            let key = principal_key(entry);
-            within.iter().any(|other| principal_key(other) == key)
-        }),
+        (Principals::Entries(listed), Principals::Entries(within)) => {
+            let cost = (listed.len() + within.len()) as u64 * PRINCIPAL_COST;
+            if !budget.afford(cost) {
+                return false;
+            }
+            // Sorted once: a principal list can be long.
+            let mut within: Vec<_> = within.iter().map(principal_key).collect();
+            within.sort_unstable();
+            listed
+                .iter()
+                .all(|entry| within.binary_search(&principal_key(entry)).is_ok())
+        }
         _ => false,
     }
 }
@@ -110,17 +170,18 @@ fn names_everyone(element: &PrincipalElement) -> bool {
 }
 
 /// A principal as the evaluator tells principals apart: an account's
-/// `:root` ARN stands for the account, as its id does.
-fn principal_key(entry: &PrincipalEntry) -> (PrincipalKind, &str) {
+/// `:root` ARN in the `aws` partition stands for the account, as its id
+/// does. (The evaluator reads a bare id in any partition and an ARN in its
+/// own only: a root ARN of another partition is another principal.)
+fn principal_key(entry: &PrincipalEntry) -> (&'static str, &str) {
     let value = entry.value.as_str();
     let root_account = || {
-        let (_partition, rest) = value.strip_prefix("arn:")?.split_once(':')?;
-        let account = rest.strip_prefix("iam::")?.strip_suffix(":root")?;
+        let account = value.strip_prefix("arn:aws:iam::")?.strip_suffix(":root")?;
         crate::arn::is_account_id(account).then_some(account)
     };
     match entry.kind {
-        PrincipalKind::Aws => (PrincipalKind::Aws, root_account().unwrap_or(value)),
-        kind => (kind, value),
+        PrincipalKind::Aws => (entry.kind.key(), root_account().unwrap_or(value)),
+        kind => (kind.key(), value),
     }
 }
 
@@ -138,7 +199,7 @@ pub struct Denials {
     /// `(negated, patterns)`: `NotAction` lists are negated.
     lists: Vec<(bool, Vec<String>)>,
     /// Work left ([`WORK_BUDGET`]).
-    budget: std::cell::Cell<u64>,
+    budget: CoverageBudget,
 }
 
 impl PolicyDocument {
@@ -162,7 +223,7 @@ impl PolicyDocument {
             .collect();
         Denials {
             lists,
-            budget: std::cell::Cell::new(WORK_BUDGET),
+            budget: CoverageBudget::new(WORK_BUDGET),
         }
     }
 }
@@ -180,9 +241,7 @@ impl Denials {
         let action = action.to_ascii_lowercase();
         let afford = |listed: &str| {
             let cost = (listed.len() as u64 + 1) * (action.len() as u64 + 1);
-            let left = self.budget.get();
-            self.budget.set(left.saturating_sub(cost));
-            cost <= left
+            self.budget.afford(cost)
         };
         self.lists.iter().any(|(negated, listed)| {
             if *negated {
@@ -238,6 +297,24 @@ mod tests {
             {"Effect": "Allow", "Action": "*", "Resource": "*"},
             deny
         ]))
+    }
+
+    #[test]
+    fn a_statement_covers_another_only_as_far_as_the_budget_pays() {
+        let doc = document(serde_json::json!([
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/k"}
+        ]));
+        let (outer, inner) = (&doc.statements[0], &doc.statements[1]);
+        let plenty = CoverageBudget::new(1 << 20);
+        assert!(statement_covers(outer, inner, &plenty));
+        assert!(!statement_covers(inner, outer, &plenty));
+        assert!(!plenty.is_spent());
+        // The pair's own cost, but not its patterns'.
+        let short = CoverageBudget::new(STATEMENT_PAIR_COST + 1);
+        assert!(!statement_covers(outer, inner, &short));
+        assert!(short.is_spent());
+        assert!(!statement_covers(outer, inner, &short));
     }
 
     #[test]

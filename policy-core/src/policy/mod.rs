@@ -13,7 +13,7 @@ mod parse;
 mod plain;
 mod serde_impl;
 
-pub use coverage::{covers, pattern_covers, principal_covers, statement_covers};
+pub use coverage::{covers, pattern_covers, principal_covers, statement_covers, CoverageBudget};
 pub use embedded::{decode_document, find_document, DocumentEncoding, FoundDocument};
 pub use operator::{
     BaseOperator, ConditionOperator, OperatorFamily, ParsedOperator, SetQualifier, UnknownOperator,

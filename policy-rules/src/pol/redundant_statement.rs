@@ -1,7 +1,7 @@
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
-use policy_core::policy::{statement_covers, Statement};
+use policy_core::policy::{statement_covers, CoverageBudget};
 
 use super::{subject, user_document};
 
@@ -13,8 +13,8 @@ declare_rule! {
     /// matching, not string comparison), the other has no conditions, and
     /// its principal takes in every principal of the first (`"*"`, or the
     /// same ones and more; an account id and its `:root` ARN are one
-    /// principal). A document of thousands of statements or patterns is
-    /// compared only up to a budget of four million pattern comparisons.
+    /// principal). A document of thousands of statements or long wildcard
+    /// patterns is compared only as far as a budget of work goes.
     ///
     /// ## Why is this bad?
     /// Dead weight that makes the policy harder to review and counts against
@@ -34,19 +34,13 @@ declare_rule! {
     }
 }
 
-/// How many pattern comparisons one document may cost: a policy within
-/// AWS's size quotas costs a few thousand, but a generated or hostile file
-/// can hold tens of thousands of statements or patterns, and comparing two
-/// statements compares each pattern of one with each of the other's. Past
-/// the budget the rest of the document is not examined (its redundant
+/// How much comparing one document's statements may cost, in steps of
+/// pattern comparison ([`CoverageBudget`]): a policy within AWS's size
+/// quotas costs well under a million, a generated or hostile file of
+/// thousands of statements or long wildcard patterns far more. Past the
+/// budget the rest of the document is not examined (its redundant
 /// statements go unreported; nothing else changes).
-const WORK_BUDGET: usize = 1 << 22;
-
-/// What comparing `outer` with `inner` can cost, in pattern comparisons.
-fn cost(outer: &Statement, inner: &Statement) -> usize {
-    let resources = |s: &Statement| s.resource.as_ref().map_or(0, |r| r.values.len());
-    1 + outer.action.values.len() * inner.action.values.len() + resources(outer) * resources(inner)
-}
+const WORK_BUDGET: u64 = 1 << 26;
 
 impl Rule for RedundantStatement {
     fn meta(&self) -> &'static RuleMeta {
@@ -58,23 +52,16 @@ impl Rule for RedundantStatement {
             return;
         };
         let statements = &document.statements;
-        let budget = std::cell::Cell::new(WORK_BUDGET);
-        let afford = |outer: &Statement, inner: &Statement| {
-            let cost = cost(outer, inner);
-            let left = budget.get();
-            budget.set(left.saturating_sub(cost));
-            cost <= left
-        };
+        let budget = CoverageBudget::new(WORK_BUDGET);
         for (i, inner) in statements.iter().enumerate() {
-            if budget.get() == 0 {
+            if budget.is_spent() {
                 break;
             }
             // Of two identical statements, report only the later one.
             let by = statements.iter().enumerate().find(|(j, outer)| {
                 *j != i
-                    && afford(outer, inner)
-                    && statement_covers(outer, inner)
-                    && !(statement_covers(inner, outer) && *j > i)
+                    && statement_covers(outer, inner, &budget)
+                    && !(statement_covers(inner, outer, &budget) && *j > i)
             });
             if let Some((_, outer)) = by {
                 out.report(
