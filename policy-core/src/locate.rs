@@ -343,8 +343,8 @@ fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Locati
                 counted = offset;
                 chars + 1
             }
-            // Inside a character (no pointer leads there): its bytes count.
-            None => chars + offset.saturating_sub(counted) + 1,
+            // Inside a character (no pointer leads there): bytes count.
+            None => offset - line_start + 1,
         };
         locations[i] = Some(Location {
             line,

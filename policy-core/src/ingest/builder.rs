@@ -168,11 +168,11 @@ fn compile_text(kind: PolicyKind, text: &str) -> CompiledEntry {
         Ok(parsed) => compile_read(kind, Ok(parsed)),
         Err(PolicyParseError::Invalid(invalid)) => compile_read(kind, Err(invalid)),
         // Read as JSON already: this cannot happen.
-        Err(e @ PolicyParseError::Json { .. }) => (
+        Err(PolicyParseError::Json { message, .. }) => (
             None,
             Arc::new(CompiledPolicy::rejected(
                 kind,
-                vec![crate::diagnostic::Diagnostic::error("", e.to_string())],
+                vec![crate::diagnostic::Diagnostic::error("", message)],
             )),
         ),
     }
@@ -216,7 +216,8 @@ pub(super) fn standalone_kind(document: &Value) -> PolicyKind {
     }
 }
 
-/// [`standalone_kind`] of a document read without a tree.
+/// [`standalone_kind`] of a document read without a tree (no statement of
+/// a plain document is left out, so the model tells as much as the tree).
 pub(super) fn standalone_kind_of(document: &PolicyDocument) -> PolicyKind {
     if document.statements.iter().any(|s| s.principal.is_some()) {
         PolicyKind::Resource

@@ -414,6 +414,8 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
     let size = bytes.len();
     let mut anchors = None;
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    // Only a small policy file's text is kept (and a pipe's).
+    let keep = |text: String| (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text);
     let outcome = match first {
         None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
         Some(b'{') | Some(b'[') => match String::from_utf8(bytes) {
@@ -439,14 +441,12 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
                 Some(document) => {
                     let kind = builder::standalone_kind_of(&document);
                     let read = Ok(ParsedPolicy { document, diagnostics: Vec::new() });
-                    let kept = (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text);
-                    Ok((Parsed::Policy(builder::compile_read(kind, read)), kept))
+                    Ok((Parsed::Policy(builder::compile_read(kind, read)), keep(text)))
                 }
                 None => match serde_json::from_str::<Value>(&text) {
-                // Only a small policy file's text is kept (and a pipe's): a
-                // larger one's goes now, before the tree is sniffed and
-                // digested.
-                Ok(value) => Ok((Parsed::Tree(value), (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text))),
+                // A larger file's text goes now, before the tree is sniffed
+                // and digested.
+                Ok(value) => Ok((Parsed::Tree(value), keep(text))),
                 Err(e) => Err(Loaded::Problem(IngestProblem {
                     path: shown.clone(),
                     line: Some(e.line()),

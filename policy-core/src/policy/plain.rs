@@ -87,15 +87,13 @@ impl<'de> Deserialize<'de> for StringList {
 
 /// A condition value: a string, number or boolean, or a list of them, as
 /// text.
-struct ScalarList {
-    values: Vec<String>,
-    is_array: bool,
-}
+struct ScalarList(StringList);
 
 impl<'de> Deserialize<'de> for ScalarList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let StringList { values, is_array } = deserializer.deserialize_any(ListVisitor(Scalar))?;
-        Ok(ScalarList { values, is_array })
+        deserializer
+            .deserialize_any(ListVisitor(Scalar))
+            .map(ScalarList)
     }
 }
 
@@ -532,10 +530,7 @@ impl<'de> Visitor<'de> for OperatorSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut conditions: Vec<Condition> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if conditions.iter().any(|c| c.key == key) {
-                return Err(not_plain());
-            }
-            let ScalarList { values, is_array } = map.next_value()?;
+            let ScalarList(StringList { values, is_array }) = map.next_value()?;
             conditions.push(Condition {
                 operator: self.operator,
                 pointer: child_pointer(&self.pointer, &key),
@@ -544,7 +539,11 @@ impl<'de> Visitor<'de> for OperatorSeed {
                 is_array,
             });
         }
+        // A key written twice: found next to itself once sorted.
         conditions.sort_by(|a, b| a.key.cmp(&b.key));
+        if conditions.windows(2).any(|pair| pair[0].key == pair[1].key) {
+            return Err(not_plain());
+        }
         Ok(conditions)
     }
 }
