@@ -738,10 +738,11 @@ impl<'m> Builder<'m> {
                     consequence: "the function's configuration is not in the dump; its execution role is unknown".to_owned(),
                 });
             }
+            // Each UUID once: they key the map. (Looking for it in the
+            // function's list first cost the square of a function's
+            // mappings.)
             let function = self.function_entry(function_arn);
-            if !function.event_source_mappings.contains(uuid) {
-                function.event_source_mappings.push(uuid.clone());
-            }
+            function.event_source_mappings.push(uuid.clone());
         }
         self.account.event_source_mappings = mappings;
     }
