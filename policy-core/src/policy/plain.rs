@@ -79,6 +79,16 @@ struct StringList {
     is_array: bool,
 }
 
+impl StringList {
+    /// One value, not in a list.
+    fn one(value: String) -> StringList {
+        StringList {
+            values: vec![value],
+            is_array: false,
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for StringList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ListVisitor(OneString))
@@ -178,39 +188,19 @@ impl<'de, I: Item> Visitor<'de> for ListVisitor<I> {
         self.visit_string(v.to_owned())
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<StringList, E> {
-        let value = ItemVisitor(self.0).visit_string(v)?;
-        Ok(StringList {
-            values: vec![value],
-            is_array: false,
-        })
+        ItemVisitor(self.0).visit_string(v).map(StringList::one)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<StringList, E> {
-        let value = ItemVisitor(self.0).visit_bool(v)?;
-        Ok(StringList {
-            values: vec![value],
-            is_array: false,
-        })
+        ItemVisitor(self.0).visit_bool(v).map(StringList::one)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<StringList, E> {
-        let value = ItemVisitor(self.0).visit_u64(v)?;
-        Ok(StringList {
-            values: vec![value],
-            is_array: false,
-        })
+        ItemVisitor(self.0).visit_u64(v).map(StringList::one)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<StringList, E> {
-        let value = ItemVisitor(self.0).visit_i64(v)?;
-        Ok(StringList {
-            values: vec![value],
-            is_array: false,
-        })
+        ItemVisitor(self.0).visit_i64(v).map(StringList::one)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<StringList, E> {
-        let value = ItemVisitor(self.0).visit_f64(v)?;
-        Ok(StringList {
-            values: vec![value],
-            is_array: false,
-        })
+        ItemVisitor(self.0).visit_f64(v).map(StringList::one)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
         let mut values = Vec::new();
