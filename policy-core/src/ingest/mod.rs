@@ -382,16 +382,20 @@ fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)>
     }
 }
 
+/// How a file is read: its bytes, and whether they are known to be all of
+/// it ([`read_file`]; tests hand in readers that cut files short).
+type Reader = fn(&Path, bool) -> std::io::Result<(Vec<u8>, bool)>;
+
 fn load(file: &InputFile) -> LoadedFile {
-    load_reading(&file.path, file.regular, !file.regular)
+    load_reading(&file.path, file.regular, !file.regular, read_file)
 }
 
 /// [`load`], reading to the confirmed end of the file when `confirm_end`.
 /// A file that is not `regular` (a pipe) keeps its text whatever its size
 /// and kind: it cannot be read again to locate findings.
-fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
+fn load_reading(path: &Path, regular: bool, confirm_end: bool, read: Reader) -> LoadedFile {
     let shown = path.display().to_string();
-    let (bytes, complete) = match read_file(path, confirm_end) {
+    let (bytes, complete) = match read(path, confirm_end) {
         Ok(b) => b,
         Err(e) => {
             return LoadedFile {
@@ -467,7 +471,7 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool) -> LoadedFile {
     };
     if !complete && matches!(outcome, Err(Loaded::Problem(_))) {
         // Perhaps a short read before the end: see `read_file`.
-        return load_reading(path, regular, true);
+        return load_reading(path, regular, true, read);
     }
     // A file that is one policy document is compiled here, in parallel.
     // Other files' policy documents are digested here, for the sequential

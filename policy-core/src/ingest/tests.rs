@@ -298,6 +298,46 @@ fn ingest_through_a_pipe(name: &str, text: &'static str) -> Option<Account> {
     Some(account)
 }
 
+/// A file system that hands over a regular file in pieces (a network or
+/// user-space one may) cuts it at the first read, which is taken as its end
+/// ([`read_file`]). The cut text is not valid JSON: the file is read again
+/// to its confirmed end before a problem is reported. A file that is cut
+/// however it is read is reported once, not read again and again.
+#[test]
+fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
+    fn cut_first(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
+        let text = std::fs::read(path)?;
+        let half = text.len() / 2;
+        Ok(if confirm_end {
+            (text, true)
+        } else {
+            (text[..half].to_vec(), false)
+        })
+    }
+    fn always_cut(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
+        let text = std::fs::read(path)?;
+        Ok((text[..text.len() / 2].to_vec(), confirm_end))
+    }
+    let dir = std::env::temp_dir().join(format!("rolecall-short-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("policy.json");
+    std::fs::write(
+        &path,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let whole = load_reading(&path, true, false, cut_first);
+    let cut = load_reading(&path, true, false, always_cut);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(matches!(whole.outcome, Ok((Parsed::Policy(_), _))));
+    match cut.outcome {
+        Err(Loaded::Problem(problem)) => {
+            assert!(problem.message.contains("invalid JSON"), "{problem:?}")
+        }
+        _ => panic!("a file cut however it is read is a problem"),
+    }
+}
+
 /// A pipe (`rolecall check <(aws lambda get-policy …)`) hands its text
 /// over in pieces: it is read to its end, not taken as ended at the first
 /// short read, which only a regular file's may be. It cannot be read
