@@ -382,6 +382,26 @@ fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)>
     }
 }
 
+/// The UTF-8 byte order mark some Windows editors and PowerShell's
+/// `Out-File -Encoding utf8` put before JSON.
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a leading byte order mark as white space. Blanked rather than
+/// cut, so that every offset in the text is still the file's, as when the
+/// file is read again to locate findings ([`crate::model::Account::locate`]).
+pub(crate) fn blank_byte_order_mark(bytes: &mut [u8]) {
+    if let Some(mark) = bytes.get_mut(..BYTE_ORDER_MARK.len()) {
+        if mark == BYTE_ORDER_MARK {
+            mark.fill(b' ');
+        }
+    }
+}
+
+/// Whether `bytes` start with a UTF-16 byte order mark.
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF")
+}
+
 /// How a file is read: its bytes, and whether they are known to be all of
 /// it ([`read_file`]; tests hand in readers that cut files short).
 type Reader = fn(&Path, bool) -> std::io::Result<(Vec<u8>, bool)>;
@@ -417,6 +437,8 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool, read: Reader) -> 
     };
     let size = bytes.len();
     let mut anchors = None;
+    let mut bytes = bytes;
+    blank_byte_order_mark(&mut bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     // Only a small policy file's text is kept (and a pipe's).
     let keep = |text: String| (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text);
@@ -467,6 +489,14 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool, read: Reader) -> 
             },
             },
         },
+        Some(0xFF | 0xFE) if is_utf16(&bytes) => Err(Loaded::Problem(IngestProblem {
+            path: shown.clone(),
+            line: None,
+            column: None,
+            pointer: None,
+            message: "the file is UTF-16 text, not the UTF-8 the AWS CLI writes".to_owned(),
+            help: Some("Windows PowerShell 5's `>` writes UTF-16: pipe the output to `Out-File -Encoding utf8 FILE` instead, or redirect it from PowerShell 7 or cmd, which keep the CLI's UTF-8".to_owned()),
+        })),
         Some(_) => Err(Loaded::Skipped("not a JSON file".to_owned())),
     };
     if !complete && matches!(outcome, Err(Loaded::Problem(_))) {

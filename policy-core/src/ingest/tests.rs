@@ -338,6 +338,57 @@ fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
     }
 }
 
+/// Files saved by Windows tools: a UTF-8 byte order mark is read as white
+/// space (so offsets stay the file's, also when the file is read again to
+/// locate a finding); UTF-16 text is a problem that says how to write UTF-8.
+#[test]
+fn a_byte_order_mark_is_read_and_utf16_is_explained() {
+    let dir = std::env::temp_dir().join(format!("rolecall-bom-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mark = "\u{feff}";
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    std::fs::write(dir.join("a-policy.json"), format!("{mark}{policy}")).unwrap();
+    let output = r#"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"arn:aws:lambda:us-east-1:111122223333:function:orders\"}]}",
+ "RevisionId": "r1"}"#;
+    std::fs::write(dir.join("b-get-policy.json"), format!("{mark}{output}")).unwrap();
+    std::fs::write(dir.join("c-utf16.json"), b"\xFF\xFE{\x00}\x00").unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    let policy_file = account
+        .sources
+        .iter()
+        .find(|s| s.path.ends_with("a-policy.json"));
+    let output_file = account
+        .sources
+        .iter()
+        .find(|s| s.path.ends_with("b-get-policy.json"));
+    let (located, relocated) = match (policy_file, output_file) {
+        (Some(policy_file), Some(output_file)) => (
+            policy_file.locate_all(&["/Statement/0/Action"]),
+            output_file.locate_all(&["/RevisionId"]),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(account.policies.len(), 2, "{:?}", account.skipped);
+    // The mark is three bytes, blanked: the action is where it is in the file.
+    let action = policy.find("\"Action\"").unwrap() + mark.len();
+    assert_eq!(located[0].as_ref().map(|l| l.offset), Some(action));
+    // The get-policy output's text is not kept: it is read again, mark and all.
+    assert_eq!(
+        relocated[0].as_ref().map(|l| (l.line, l.column)),
+        Some((2, 2))
+    );
+    assert_eq!(account.problems.len(), 1, "{:?}", account.problems);
+    assert!(account.problems[0].path.ends_with("c-utf16.json"));
+    assert!(account.problems[0].message.contains("UTF-16"));
+    assert!(account.problems[0]
+        .help
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Out-File -Encoding utf8"));
+}
+
 /// A pipe (`rolecall check <(aws lambda get-policy …)`) hands its text
 /// over in pieces: it is read to its end, not taken as ended at the first
 /// short read, which only a regular file's may be. It cannot be read

@@ -121,10 +121,19 @@ fn locate_in_file_items(
     }
 }
 
-/// A source file's text, read again. A large dump (the AWS CLI merges
-/// pages: tens of megabytes) is read in parts by several threads, since one
-/// thread copies from the page cache at a couple of GB/s.
+/// A source file's text, read again, with a leading byte order mark read
+/// as white space as when it was first read.
 fn read_source(path: &Path) -> std::io::Result<String> {
+    let mut bytes = read_source_bytes(path)?;
+    crate::ingest::blank_byte_order_mark(&mut bytes);
+    String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
+}
+
+/// A source file's bytes. A large dump (the AWS CLI merges pages: tens of
+/// megabytes) is read in parts by several threads, since one thread copies
+/// from the page cache at a couple of GB/s.
+fn read_source_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     #[cfg(unix)]
     {
         use rayon::prelude::*;
@@ -141,13 +150,11 @@ fn read_source(path: &Path) -> std::io::Result<String> {
             // A file that shrank or grew since it was read is read the
             // plain way.
             if read.is_ok() && matches!(file.read_at(&mut [0], size as u64), Ok(0)) {
-                return String::from_utf8(bytes).map_err(|e| {
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error())
-                });
+                return Ok(bytes);
             }
         }
     }
-    std::fs::read_to_string(path)
+    std::fs::read(path)
 }
 
 /// What a file holds, recognised from its content.
