@@ -2,6 +2,7 @@
 //! read once here, so that evaluating a request allocates nothing.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -93,10 +94,62 @@ pub struct CompiledStatement {
     pub(crate) pointer: Box<str>,
     pub(crate) effect: Effect,
     pub(crate) principal: Option<CompiledPrincipal>,
+    /// Its action and resource patterns, built when first matched
+    /// ([`CompiledStatement::patterns`]).
+    pub(crate) patterns: OnceLock<StatementPatterns>,
+    /// What `patterns` is built from, when it was not built at once: the
+    /// document and the statement's position among its statements.
+    source: Option<(Arc<PolicyDocument>, usize)>,
+    pub(crate) conditions: Box<[CompiledCondition]>,
+}
+
+/// A statement's action and resource patterns. Most documents a linter
+/// reads are never evaluated, and building their patterns (a glob for every
+/// action, a pattern for every resource) was a good part of reading them:
+/// a document compiled from a shared copy ([`CompiledPolicy::from_shared`])
+/// builds each statement's when it is first matched. They can produce no
+/// diagnostic, so nothing is reported later than it would have been.
+#[derive(Clone, Debug)]
+pub(crate) struct StatementPatterns {
     pub(crate) actions: PatternList<Glob>,
     /// `None`: no Resource element (trust policies): the attached resource.
     pub(crate) resources: Option<PatternList<TextPattern>>,
-    pub(crate) conditions: Box<[CompiledCondition]>,
+}
+
+impl StatementPatterns {
+    fn build(statement: &Statement, variables: bool) -> StatementPatterns {
+        StatementPatterns {
+            actions: PatternList {
+                negated: statement.action.negated,
+                patterns: statement
+                    .action
+                    .values
+                    .iter()
+                    .map(|a| Glob::new(a, Case::AsciiInsensitive))
+                    .collect(),
+            },
+            resources: statement.resource.as_ref().map(|r| PatternList {
+                negated: r.negated,
+                patterns: r
+                    .values
+                    .iter()
+                    .map(|v| TextPattern::resource(v, variables))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Patterns that match no action: what a statement whose source is gone
+    /// would be (it never is), so that it grants and denies nothing.
+    fn matching_nothing() -> StatementPatterns {
+        StatementPatterns {
+            actions: PatternList {
+                negated: false,
+                patterns: Box::new([]),
+            },
+            resources: None,
+        }
+    }
 }
 
 /// A list of patterns, possibly negated (`NotAction`, `NotResource`).
@@ -172,12 +225,31 @@ impl CompiledPolicy {
     /// Compiles a parsed document for the given role, adding a diagnostic for
     /// every statement that is not valid there (it is then left out).
     pub fn compile(document: &PolicyDocument, kind: PolicyKind) -> CompiledPolicy {
+        CompiledPolicy::compile_from(document, None, kind)
+    }
+
+    /// [`CompiledPolicy::compile`] of a shared document, whose statements'
+    /// action and resource patterns are built when they are first matched
+    /// ([`StatementPatterns`]).
+    fn compile_shared(document: &Arc<PolicyDocument>, kind: PolicyKind) -> CompiledPolicy {
+        CompiledPolicy::compile_from(document, Some(document), kind)
+    }
+
+    fn compile_from(
+        document: &PolicyDocument,
+        shared: Option<&Arc<PolicyDocument>>,
+        kind: PolicyKind,
+    ) -> CompiledPolicy {
         let variables = document.version == PolicyVersion::V2012_10_17;
         let mut diagnostics = Vec::new();
         let statements = document
             .statements
             .iter()
-            .filter_map(|s| compile_statement(s, kind, variables, &mut diagnostics))
+            .enumerate()
+            .filter_map(|(position, s)| {
+                let source = shared.map(|document| (Arc::clone(document), position));
+                compile_statement(s, source, kind, variables, &mut diagnostics)
+            })
             .collect();
         CompiledPolicy {
             kind,
@@ -199,12 +271,27 @@ impl CompiledPolicy {
     /// Compiles a parsed document, keeping the parser's diagnostics with the
     /// compiler's (in document order).
     pub fn from_parsed(parsed: &ParsedPolicy, kind: PolicyKind) -> CompiledPolicy {
-        let mut policy = CompiledPolicy::compile(&parsed.document, kind);
-        let mut diagnostics = parsed.diagnostics.clone();
-        diagnostics.append(&mut policy.diagnostics);
+        let policy = CompiledPolicy::compile(&parsed.document, kind);
+        policy.with_parse_diagnostics(parsed.diagnostics.clone())
+    }
+
+    /// [`CompiledPolicy::from_parsed`] of a document kept shared (as the
+    /// model keeps every document it reads): each statement's patterns are
+    /// built when first matched ([`StatementPatterns`]).
+    pub fn from_shared(
+        document: &Arc<PolicyDocument>,
+        parse_diagnostics: Vec<Diagnostic>,
+        kind: PolicyKind,
+    ) -> CompiledPolicy {
+        CompiledPolicy::compile_shared(document, kind).with_parse_diagnostics(parse_diagnostics)
+    }
+
+    /// The parser's diagnostics with the compiler's, in document order.
+    fn with_parse_diagnostics(mut self, mut diagnostics: Vec<Diagnostic>) -> CompiledPolicy {
+        diagnostics.append(&mut self.diagnostics);
         diagnostics.sort_by(|a, b| pointer_order(&a.pointer, &b.pointer));
-        policy.diagnostics = diagnostics;
-        policy
+        self.diagnostics = diagnostics;
+        self
     }
 
     /// An empty policy standing for a document that could not be used.
@@ -260,6 +347,21 @@ impl CompiledStatement {
         &self.conditions
     }
 
+    /// Its action and resource patterns, built the first time they are
+    /// asked for when they were not at compile time.
+    pub(crate) fn patterns(&self) -> &StatementPatterns {
+        self.patterns.get_or_init(|| match &self.source {
+            Some((document, position)) => match document.statements.get(*position) {
+                Some(statement) => StatementPatterns::build(
+                    statement,
+                    document.version == PolicyVersion::V2012_10_17,
+                ),
+                None => StatementPatterns::matching_nothing(),
+            },
+            None => StatementPatterns::matching_nothing(),
+        })
+    }
+
     /// Whether the statement applies to `request` (action, resource,
     /// principal and every condition match). `has_boundary` says whether the
     /// caller has a permissions boundary, which matters for `NotPrincipal`.
@@ -284,6 +386,7 @@ fn pointer_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 fn compile_statement(
     statement: &Statement,
+    source: Option<(Arc<PolicyDocument>, usize)>,
     kind: PolicyKind,
     variables: bool,
     diagnostics: &mut Vec<Diagnostic>,
@@ -333,23 +436,11 @@ fn compile_statement(
             .with_help("add `\"Resource\": \"*\"` or the ARNs it is about"),
         );
     }
-    let actions = PatternList {
-        negated: statement.action.negated,
-        patterns: statement
-            .action
-            .values
-            .iter()
-            .map(|a| Glob::new(a, Case::AsciiInsensitive))
-            .collect(),
+    // Built now unless they can be built from a shared document later.
+    let patterns = match source {
+        Some(_) => OnceLock::new(),
+        None => OnceLock::from(StatementPatterns::build(statement, variables)),
     };
-    let resources = statement.resource.as_ref().map(|r| PatternList {
-        negated: r.negated,
-        patterns: r
-            .values
-            .iter()
-            .map(|v| TextPattern::resource(v, variables))
-            .collect(),
-    });
     let conditions = statement
         .conditions
         .iter()
@@ -365,8 +456,8 @@ fn compile_statement(
         pointer: statement.pointer.as_str().into(),
         effect: statement.effect,
         principal,
-        actions,
-        resources,
+        patterns,
+        source,
         conditions,
     })
 }

@@ -117,15 +117,16 @@ pub(crate) fn statement_outcome(
     request: &Request<'_>,
     has_boundary: bool,
 ) -> (StatementOutcome, Option<PrincipalMatch>) {
-    let action_listed = statement
+    let patterns = statement.patterns();
+    let action_listed = patterns
         .actions
         .patterns
         .iter()
         .any(|g| g.is_match(request.action));
-    if action_listed == statement.actions.negated {
+    if action_listed == patterns.actions.negated {
         return (StatementOutcome::ActionMismatch, None);
     }
-    if let Some(resources) = &statement.resources {
+    if let Some(resources) = &patterns.resources {
         let listed = resources
             .patterns
             .iter()

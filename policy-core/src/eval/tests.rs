@@ -2120,3 +2120,44 @@ fn statement_applies_agrees_with_the_decision() {
     let other = call(SESSION, INVOKE, FN_PAYROLL);
     assert!(!p.statements()[0].applies(&other.request(), false));
 }
+
+/// A document compiled from a shared copy (as the model compiles every
+/// document it reads) builds a statement's patterns only when the statement
+/// is first matched, and then decides as the document compiled at once.
+#[test]
+fn patterns_built_when_first_matched_decide_as_those_built_at_once() {
+    let value = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:Invoke*", "Resource": FN},
+        {"Effect": "Deny", "NotAction": "lambda:*", "NotResource": "arn:aws:s3:::b/${aws:username}"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    ]});
+    let parsed = crate::policy::PolicyDocument::from_value(&value).unwrap();
+    let at_once = CompiledPolicy::from_parsed(&parsed, PolicyKind::Identity);
+    let document = Arc::new(parsed.document);
+    let later = CompiledPolicy::from_shared(&document, parsed.diagnostics, PolicyKind::Identity);
+    assert!(later
+        .statements()
+        .iter()
+        .all(|s| s.patterns.get().is_none()));
+    for (action, resource) in [
+        (INVOKE, FN),
+        (INVOKE, FN_PAYROLL),
+        ("s3:GetObject", "arn:aws:s3:::b/k"),
+        ("s3:PutObject", "arn:aws:s3:::b/k"),
+        ("iam:PassRole", "*"),
+    ] {
+        let request = call(SESSION, action, resource);
+        for (a, b) in at_once.statements().iter().zip(later.statements()) {
+            assert_eq!(
+                a.applies(&request.request(), false),
+                b.applies(&request.request(), false),
+                "{action} on {resource}, statement {}",
+                a.index()
+            );
+        }
+    }
+    assert!(later
+        .statements()
+        .iter()
+        .all(|s| s.patterns.get().is_some()));
+}

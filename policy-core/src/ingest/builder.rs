@@ -191,8 +191,9 @@ pub(super) fn compile_read(
 ) -> CompiledEntry {
     match read {
         Ok(parsed) => {
-            let compiled = CompiledPolicy::from_parsed(&parsed, kind);
-            (Some(Arc::new(parsed.document)), Arc::new(compiled))
+            let document = Arc::new(parsed.document);
+            let compiled = CompiledPolicy::from_shared(&document, parsed.diagnostics, kind);
+            (Some(document), Arc::new(compiled))
         }
         // Rejected: it grants and denies nothing, but its statements are
         // still there to lint (the record keeps them apart).
