@@ -1,5 +1,7 @@
 //! Policies compiled for evaluation: every pattern, CIDR, date and number is
-//! read once here, so that evaluating a request allocates nothing.
+//! read once, so that evaluating a request allocates nothing. (A shared
+//! document's action and resource patterns are read on the statement's
+//! first evaluation, not here: see [`StatementPatterns`].)
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
