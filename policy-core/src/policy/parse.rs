@@ -58,8 +58,8 @@ pub enum PolicyParseError {
     Invalid(#[from] InvalidPolicy),
 }
 
-const TOP_LEVEL: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: &[&str] = &[
+pub(super) const TOP_LEVEL: &[&str] = &["Version", "Id", "Statement"];
+pub(super) const STATEMENT_ELEMENTS: &[&str] = &[
     "Sid",
     "Effect",
     "Principal",

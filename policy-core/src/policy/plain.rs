@@ -600,19 +600,12 @@ mod tests {
     /// values of every type where the grammar expects some.
     fn policy_like() -> impl proptest::strategy::Strategy<Value = Value> {
         use proptest::prelude::*;
-        let name = prop::sample::select(vec![
-            "Version",
-            "Id",
-            "Statement",
-            "Sid",
-            "Effect",
-            "Principal",
-            "NotPrincipal",
-            "Action",
-            "NotAction",
-            "Resource",
-            "NotResource",
-            "Condition",
+        let mut names: Vec<&'static str> = super::super::parse::TOP_LEVEL
+            .iter()
+            .chain(super::super::parse::STATEMENT_ELEMENTS)
+            .copied()
+            .collect();
+        names.extend([
             "AWS",
             "Service",
             "Federated",
@@ -629,6 +622,7 @@ mod tests {
             "s3:prefix",
             "a/b~c",
         ]);
+        let name = prop::sample::select(names);
         let text = prop::sample::select(vec![
             "2012-10-17",
             "2008-10-17",
