@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use policy_core::ingest::ingest;
+use policy_core::ingest::{ingest, ingest_handling_policy_files};
+use policy_core::lint::{PolicyFileOutput, PreparedRules};
 use policy_core::model::Account;
 use serde_json::Value;
 
@@ -15,6 +16,21 @@ fn embedded_aws_managed(arn: &str) -> Option<Value> {
 /// Reads every file under `paths`.
 pub fn load(paths: &[PathBuf]) -> Account {
     ingest(paths, &embedded_aws_managed)
+}
+
+/// Reads every file under `paths` for `check`: each policy file is linted
+/// as soon as it is read, when `rules` may judge it alone.
+pub fn load_linting(
+    paths: &[PathBuf],
+    rules: &PreparedRules<'_>,
+) -> (Account, Vec<PolicyFileOutput>) {
+    if rules.lint_policy_files_alone() {
+        ingest_handling_policy_files(paths, &embedded_aws_managed, &|file| {
+            rules.run_on_policy_file(file)
+        })
+    } else {
+        (load(paths), Vec::new())
+    }
 }
 
 /// Prints the input problems on standard error, returning whether there were any.

@@ -115,7 +115,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             catalog.prepare();
         }
     });
-    let account = account_input::load(&args.paths);
+    let prepared = policy_core::lint::PreparedRules::new(&selection);
+    let (account, policy_files) = account_input::load_linting(&args.paths, &prepared);
     let read = started.elapsed();
     let resident_after_read = timings.then(resident_memory);
     if let Some(bar) = &progress {
@@ -123,7 +124,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             "checking {} functions, {} roles and {} policies with {} rules",
             account.functions.len(),
             account.roles.len(),
-            account.policies.len(),
+            account.policies.len() + policy_files.len(),
             selection.rules.len()
         ));
     }
@@ -137,7 +138,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             None => format!("{place}: {}", p.message),
         });
     }
-    let output = policy_core::lint::run(&account, &selection);
+    let output = prepared.run(&account, policy_files);
     let checked = started.elapsed();
     let resident_after_rules = timings.then(resident_memory);
     if let Some(bar) = progress {

@@ -44,6 +44,37 @@ pub(super) enum Pending {
 /// A document read once: its parsed form (if usable) and its compiled form.
 pub(super) type CompiledEntry = (Option<Arc<PolicyDocument>>, Arc<CompiledPolicy>);
 
+/// Records the stand-alone policy document of `account`'s source `file`.
+fn add_standalone_record(account: &mut Account, file: usize, entry: CompiledEntry) {
+    let id = PolicyId(account.policies.len());
+    let (document, refused_as_written) = record_documents(&entry);
+    account.policies.push(PolicyRecord {
+        id,
+        origin: PolicyOrigin::Standalone,
+        source: Some(SourceRef {
+            file,
+            pointer: String::new(),
+        }),
+        encoding: DocumentEncoding::Object,
+        document,
+        refused_as_written,
+        compiled: entry.1,
+    });
+    account.standalone_policies.push(id);
+}
+
+/// The model of one policy file alone: its source and its policy
+/// ([`super::ingest_handling_policy_files`]).
+pub(super) fn policy_file_account(
+    source: crate::model::SourceFile,
+    entry: CompiledEntry,
+) -> Account {
+    let mut account = Account::default();
+    account.sources.push(source);
+    add_standalone_record(&mut account, 0, entry);
+    account
+}
+
 /// A compiled entry's document as the record keeps it: (the usable
 /// document, a refused one as written) — a refused policy's statements are
 /// for the linting rules only ([`PolicyRecord::refused_as_written`]).
@@ -590,21 +621,7 @@ impl<'m> Builder<'m> {
     /// A file that is one policy document, compiled already (by the worker
     /// that read it, while its tree was at hand: [`compile_tree`]).
     pub(super) fn add_standalone_document(&mut self, file: usize, entry: CompiledEntry) {
-        let id = PolicyId(self.account.policies.len());
-        let (document, refused_as_written) = record_documents(&entry);
-        self.account.policies.push(PolicyRecord {
-            id,
-            origin: PolicyOrigin::Standalone,
-            source: Some(SourceRef {
-                file,
-                pointer: String::new(),
-            }),
-            encoding: DocumentEncoding::Object,
-            document,
-            refused_as_written,
-            compiled: entry.1,
-        });
-        self.account.standalone_policies.push(id);
+        add_standalone_record(&mut self.account, file, entry);
     }
 
     /// The function for an ARN (qualified or not), created from the ARN alone

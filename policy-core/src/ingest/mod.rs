@@ -150,6 +150,9 @@ enum Parsed {
     /// it: its tree is dropped while still in that worker's cache, and never
     /// waits in memory for the fold.
     Policy(builder::CompiledEntry),
+    /// A policy file handed to the caller as soon as it was read
+    /// ([`ingest_handling_policy_files`]): the model keeps only the file.
+    Handled(SourceFile),
 }
 
 /// From this size on, the items of an output's top-level lists are read in
@@ -239,10 +242,12 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
             });
         }
     }
-    // Each folder's files come in order already; this orders the paths
-    // given (and drops a file named twice), and costs little on sorted runs.
-    listing.files.sort();
-    listing.files.dedup_by(|a, b| a.path == b.path);
+    // Each folder's files come in order already (`walk`); several paths
+    // given are put in order, and a file named twice is read once.
+    if paths.len() > 1 {
+        listing.files.sort();
+        listing.files.dedup_by(|a, b| a.path == b.path);
+    }
     listing
 }
 
@@ -406,14 +411,64 @@ fn is_utf16(bytes: &[u8]) -> bool {
 /// it ([`read_file`]; tests hand in readers that cut files short).
 type Reader = fn(&Path, bool) -> std::io::Result<(Vec<u8>, bool)>;
 
-fn load(file: &InputFile) -> LoadedFile {
-    load_reading(&file.path, file.regular, !file.regular, read_file)
+fn load(file: &InputFile, kept_text_bytes: usize) -> LoadedFile {
+    load_reading(
+        &file.path,
+        file.regular,
+        !file.regular,
+        kept_text_bytes,
+        read_file,
+    )
+}
+
+/// A caller's handler of policy files ([`ingest_handling_policy_files`]).
+type PolicyFileHandler<'h, T> = &'h (dyn Fn(&Account) -> T + Sync);
+
+/// [`load`], handing a policy file to `handle`, when there is one, instead
+/// of keeping its policy for the fold.
+fn load_handling<T>(
+    file: &InputFile,
+    handle: Option<PolicyFileHandler<'_, T>>,
+) -> (LoadedFile, Option<T>) {
+    let Some(handle) = handle else {
+        return (load(file, KEPT_TEXT_BYTES), None);
+    };
+    // Its text is kept whatever its size: the handler locates its findings.
+    let mut loaded = load(file, usize::MAX);
+    match loaded.outcome {
+        Ok((Parsed::Policy(entry), text)) => {
+            let source = SourceFile {
+                path: Arc::from(std::mem::take(&mut loaded.path)),
+                text,
+                kind: FileKind::PolicyDocument,
+                anchors: None,
+            };
+            let mut account = builder::policy_file_account(source, entry);
+            let output = handle(&account);
+            let mut source = account.sources.swap_remove(0);
+            // Reports show lines of a regular file by reading it again; a
+            // pipe's text is kept, as it cannot be.
+            source.text = source.text.filter(|_| !file.regular);
+            loaded.outcome = Ok((Parsed::Handled(source), None));
+            (loaded, Some(output))
+        }
+        outcome => {
+            loaded.outcome = outcome;
+            (loaded, None)
+        }
+    }
 }
 
 /// [`load`], reading to the confirmed end of the file when `confirm_end`.
 /// A file that is not `regular` (a pipe) keeps its text whatever its size
 /// and kind: it cannot be read again to locate findings.
-fn load_reading(path: &Path, regular: bool, confirm_end: bool, read: Reader) -> LoadedFile {
+fn load_reading(
+    path: &Path,
+    regular: bool,
+    confirm_end: bool,
+    kept_text_bytes: usize,
+    read: Reader,
+) -> LoadedFile {
     let shown = path.display().to_string();
     let (bytes, complete) = match read(path, confirm_end) {
         Ok(b) => b,
@@ -441,7 +496,7 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool, read: Reader) -> 
     blank_byte_order_mark(&mut bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     // Only a small policy file's text is kept (and a pipe's).
-    let keep = |text: String| (!regular || text.len() <= KEPT_TEXT_BYTES).then_some(text);
+    let keep = |text: String| (!regular || text.len() <= kept_text_bytes).then_some(text);
     let outcome = match first {
         None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
         Some(b'{') | Some(b'[') => match String::from_utf8(bytes) {
@@ -501,7 +556,7 @@ fn load_reading(path: &Path, regular: bool, confirm_end: bool, read: Reader) -> 
     };
     if !complete && matches!(outcome, Err(Loaded::Problem(_))) {
         // Perhaps a short read before the end: see `read_file`.
-        return load_reading(path, regular, true, read);
+        return load_reading(path, regular, true, kept_text_bytes, read);
     }
     // A file that is one policy document is compiled here, in parallel.
     // Other files' policy documents are digested here, for the sequential
@@ -628,6 +683,7 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
             );
             builder.add_standalone_document(index, entry);
         }
+        Ok((Parsed::Handled(source), _)) => builder.account.sources.push(source),
         Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
             path: file.path,
             reason,
@@ -668,31 +724,58 @@ fn files_worth(files: &[InputFile], budget: u64, max: usize) -> usize {
 /// unreadable or broken files are listed in [`Account::problems`], files of
 /// unknown kinds in [`Account::skipped`], and everything else is analysed.
 pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
-    let Listing {
-        files,
-        problems,
-        skipped,
-    } = collect_files(paths);
-    // The pipeline runs on a worker of the pool: its joins then hand work
-    // to the other workers directly, instead of waking them from outside
-    // and waiting for them at every batch.
-    let mut account = rayon::scope(|_| read_and_fold(&files, problems, managed));
-    if !skipped.is_empty() {
-        // In path order with the files skipped for their content.
-        account.skipped.extend(skipped);
-        account
-            .skipped
-            .sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
-    }
-    account
+    ingest_with::<()>(paths, managed, None).0
+}
+
+/// [`ingest`], handing each stand-alone policy file to `handle` as soon as
+/// it is read, on the worker that read it, as a model of that file alone:
+/// its source (with its text) and its policy. The account keeps the file's
+/// source (without its text, unless it was a pipe), not its policy. A
+/// linter thus judges each file while it is in the cache, and memory holds
+/// what it found instead of every policy. Returns the account and what
+/// `handle` returned, in path order.
+pub fn ingest_handling_policy_files<T: Send>(
+    paths: &[PathBuf],
+    managed: &ManagedPolicyLookup<'_>,
+    handle: &(dyn Fn(&Account) -> T + Sync),
+) -> (Account, Vec<T>) {
+    ingest_with(paths, managed, Some(handle))
+}
+
+fn ingest_with<T: Send>(
+    paths: &[PathBuf],
+    managed: &ManagedPolicyLookup<'_>,
+    handle: Option<PolicyFileHandler<'_, T>>,
+) -> (Account, Vec<T>) {
+    // Listing and reading run on a worker of the pool: the pipeline's joins
+    // then hand work to the other workers directly, instead of waking them
+    // from outside and waiting for them at every batch; and the listing does
+    // not share the cores with a worker spinning idle while it waits.
+    rayon::scope(|_| {
+        let Listing {
+            files,
+            problems,
+            skipped,
+        } = collect_files(paths);
+        let (mut account, handled) = read_and_fold(&files, problems, managed, handle);
+        if !skipped.is_empty() {
+            // In path order with the files skipped for their content.
+            account.skipped.extend(skipped);
+            account
+                .skipped
+                .sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+        }
+        (account, handled)
+    })
 }
 
 /// Parses `files` in batches and folds them, in path order, into one model.
-fn read_and_fold(
+fn read_and_fold<T: Send>(
     files: &[InputFile],
     problems: Vec<IngestProblem>,
     managed: &ManagedPolicyLookup<'_>,
-) -> Account {
+    handle: Option<PolicyFileHandler<'_, T>>,
+) -> (Account, Vec<T>) {
     let mut builder = builder::Builder::new(managed);
     builder.account.problems = problems;
     // Parse a batch of files in parallel, fold it in path order, drop the
@@ -703,7 +786,13 @@ fn read_and_fold(
     // large: a parsed tree is several times the size of its text, and large
     // dumps gain nothing from being parsed two at a time while one is folded.
     let threads = rayon::current_num_threads().max(1);
-    let parse = |batch: &[InputFile]| -> Vec<LoadedFile> { batch.par_iter().map(load).collect() };
+    let parse = |batch: &[InputFile]| -> Vec<(LoadedFile, Option<T>)> {
+        batch
+            .par_iter()
+            .map(|file| load_handling(file, handle))
+            .collect()
+    };
+    let mut handled = Vec::new();
     let mut rest: &[InputFile] = files;
     let mut current = take_batch(&mut rest, threads)
         .map(parse)
@@ -716,7 +805,7 @@ fn read_and_fold(
     loop {
         // The next batch is sized from the files just read (file sizes are
         // not known before reading them, and asking costs a call per file).
-        let bytes: usize = current.iter().map(|f| f.bytes).sum();
+        let bytes: usize = current.iter().map(|(f, _)| f.bytes).sum();
         let average = (bytes / current.len().max(1)).max(1);
         let mut count = (BATCH_BYTES / average).min(64 * threads);
         if bytes >= SPLIT_BYTES {
@@ -737,8 +826,9 @@ fn read_and_fold(
                 )
             },
             || {
-                for file in current.drain(..) {
+                for (file, output) in current.drain(..) {
                     fold(&mut builder, file);
+                    handled.extend(output);
                 }
             },
         );
@@ -751,7 +841,7 @@ fn read_and_fold(
     }
     let (start, documents) = uncompiled;
     builder.store_compiled(start, builder::compile_documents(documents));
-    builder.finish()
+    (builder.finish(), handled)
 }
 
 #[cfg(test)]

@@ -326,8 +326,8 @@ fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
     )
     .unwrap();
-    let whole = load_reading(&path, true, false, cut_first);
-    let cut = load_reading(&path, true, false, always_cut);
+    let whole = load_reading(&path, true, false, KEPT_TEXT_BYTES, cut_first);
+    let cut = load_reading(&path, true, false, KEPT_TEXT_BYTES, always_cut);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(matches!(whole.outcome, Ok((Parsed::Policy(_), _))));
     match cut.outcome {

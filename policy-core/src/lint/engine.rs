@@ -48,119 +48,192 @@ pub struct RunOutput {
 /// is the same for any number of threads (run inside a rayon pool to choose
 /// the number).
 pub fn run(account: &Account, selection: &RuleSelection) -> RunOutput {
-    let evaluator = Evaluator::new();
-    // Sized exactly: a large account has hundreds of thousands of targets.
-    let resource_policies: usize = account
-        .functions
-        .values()
-        .map(|f| f.resource_policies.len())
-        .sum();
-    let mut targets: Vec<Target<'_>> = Vec::with_capacity(
-        account.functions.len()
-            + account.roles.len()
-            + resource_policies
-            + account.policies.len()
-            + 1,
-    );
-    targets.extend(account.functions.values().map(|f| Target::Function(f)));
-    targets.extend(account.roles.values().map(|r| Target::Role(r)));
-    for function in account.functions.values() {
-        targets.extend(
-            function
-                .resource_policies
-                .values()
-                .map(|p| Target::ResourcePolicy(function, p)),
-        );
-    }
-    targets.extend(account.policies.iter().map(Target::Policy));
-    targets.push(Target::Account);
-    let index = super::context::RunIndex::new(account);
-    let null = Value::Null;
-    let rules: Vec<(&'static dyn Rule, &Value, Cow<'static, str>)> = selection
-        .rules
-        .iter()
-        .map(|rule| {
-            let code = rule.meta().code;
-            let options = selection.options.get(code).unwrap_or(&null);
-            let source = match selection.sources.get(code) {
-                Some(plugin) => Cow::Owned(plugin.clone()),
-                None => Cow::Borrowed("builtin"),
-            };
-            (*rule, options, source)
-        })
-        .collect();
-    // Parallel over targets × rules: large accounts have many more targets
-    // than there are rules. Each worker appends to one vector of its own:
-    // most (target, rule) pairs find nothing, and a vector per pair would
-    // cost more than the findings.
-    //
-    // A worker's findings go into chunks of bounded size: one growing vector
-    // would copy every finding again each time it doubles.
-    let parts: Vec<(Vec<Vec<Finding>>, Vec<RuleError>)> = targets
-        .par_iter()
-        .fold(
-            || (Vec::new(), Vec::new()),
-            |(mut chunks, mut errors): (Vec<Vec<Finding>>, Vec<RuleError>), target| {
-                let mut findings = match chunks.pop() {
-                    Some(last) if last.len() < CHUNK => last,
-                    Some(full) => {
-                        chunks.push(full);
-                        Vec::new()
-                    }
-                    None => Vec::new(),
+    PreparedRules::new(selection).run(account, Vec::new())
+}
+
+/// The selected rules with their options and sources, and the evaluator
+/// they ask: prepared once per run, for the account and for every policy
+/// file linted as it is read ([`PreparedRules::run_on_policy_file`]).
+pub struct PreparedRules<'s> {
+    selection: &'s RuleSelection,
+    rules: Vec<(&'static dyn Rule, &'s Value, Cow<'static, str>)>,
+    evaluator: Evaluator,
+}
+
+/// What the rules found in one policy file, its locations complete.
+#[derive(Debug, Default)]
+pub struct PolicyFileOutput {
+    findings: Vec<Finding>,
+    errors: Vec<RuleError>,
+}
+
+static NO_OPTIONS: Value = Value::Null;
+
+impl<'s> PreparedRules<'s> {
+    /// Prepares `selection`'s rules.
+    pub fn new(selection: &'s RuleSelection) -> Self {
+        let rules = selection
+            .rules
+            .iter()
+            .map(|rule| {
+                let code = rule.meta().code;
+                let options = selection.options.get(code).unwrap_or(&NO_OPTIONS);
+                let source = match selection.sources.get(code) {
+                    Some(plugin) => Cow::Owned(plugin.clone()),
+                    None => Cow::Borrowed("builtin"),
                 };
-                // Rules on one target ask much the same (its execution
-                // role, the functions using it): answered once for all.
-                let shared = Shared::default();
-                for (rule, options, source) in &rules {
-                    let cx = &Context::sharing(account, &evaluator, options, &shared, Some(&index));
-                    let mut out = Findings::appending_to(
-                        rule.meta(),
-                        source.clone(),
-                        std::mem::take(&mut findings),
-                    );
-                    match *target {
-                        Target::Function(f) => rule.check_function(cx, f, &mut out),
-                        Target::Role(r) => rule.check_role(cx, r, &mut out),
-                        Target::ResourcePolicy(f, p) => {
-                            rule.check_resource_policy(cx, f, p, &mut out)
+                (*rule, options, source)
+            })
+            .collect();
+        PreparedRules {
+            selection,
+            rules,
+            evaluator: Evaluator::new(),
+        }
+    }
+
+    /// Whether a policy file may be linted on its own, as it is read
+    /// ([`crate::ingest::ingest_handling_policy_files`]): when every rule is
+    /// built in. A built-in rule judges a stand-alone policy by itself; a
+    /// plugin sees the whole account at once, policy files included.
+    pub fn lint_policy_files_alone(&self) -> bool {
+        self.rules
+            .iter()
+            .all(|(rule, _, _)| !self.selection.sources.contains_key(rule.meta().code))
+    }
+
+    /// Runs every rule on one target, appending to `findings`.
+    fn check(
+        &self,
+        account: &Account,
+        index: Option<&super::context::RunIndex<'_>>,
+        target: Target<'_>,
+        mut findings: Vec<Finding>,
+        errors: &mut Vec<RuleError>,
+    ) -> Vec<Finding> {
+        // Rules on one target ask much the same (its execution role, the
+        // functions using it): answered once for all.
+        let shared = Shared::default();
+        for (rule, options, source) in &self.rules {
+            let cx = &Context::sharing(account, &self.evaluator, options, &shared, index);
+            let mut out = Findings::appending_to(rule.meta(), source.clone(), findings);
+            match target {
+                Target::Function(f) => rule.check_function(cx, f, &mut out),
+                Target::Role(r) => rule.check_role(cx, r, &mut out),
+                Target::ResourcePolicy(f, p) => rule.check_resource_policy(cx, f, p, &mut out),
+                Target::Policy(p) => rule.check_policy(cx, p, &mut out),
+                Target::Account => rule.check_account(cx, &mut out),
+            }
+            let (all, new_errors) = out.into_parts();
+            findings = all;
+            errors.extend(new_errors);
+        }
+        findings
+    }
+
+    /// Runs every rule on the model of one policy file
+    /// ([`crate::ingest::ingest_handling_policy_files`]) and locates the
+    /// findings while its text is at hand. Its account-wide checks run once,
+    /// on the whole account ([`PreparedRules::run`]).
+    pub fn run_on_policy_file(&self, file: &Account) -> PolicyFileOutput {
+        let mut errors = Vec::new();
+        let mut findings = Vec::new();
+        for policy in &file.policies {
+            findings = self.check(file, None, Target::Policy(policy), findings, &mut errors);
+        }
+        super::complete_locations(file, &mut findings);
+        PolicyFileOutput { findings, errors }
+    }
+
+    /// Runs every rule over the account, adding what they found in the
+    /// policy files linted as they were read. The result is sorted, so it
+    /// is the same for any number of threads (run inside a rayon pool to
+    /// choose the number).
+    pub fn run(&self, account: &Account, policy_files: Vec<PolicyFileOutput>) -> RunOutput {
+        // Sized exactly: a large account has hundreds of thousands of targets.
+        let resource_policies: usize = account
+            .functions
+            .values()
+            .map(|f| f.resource_policies.len())
+            .sum();
+        let mut targets: Vec<Target<'_>> = Vec::with_capacity(
+            account.functions.len()
+                + account.roles.len()
+                + resource_policies
+                + account.policies.len()
+                + 1,
+        );
+        targets.extend(account.functions.values().map(|f| Target::Function(f)));
+        targets.extend(account.roles.values().map(|r| Target::Role(r)));
+        for function in account.functions.values() {
+            targets.extend(
+                function
+                    .resource_policies
+                    .values()
+                    .map(|p| Target::ResourcePolicy(function, p)),
+            );
+        }
+        targets.extend(account.policies.iter().map(Target::Policy));
+        targets.push(Target::Account);
+        let index = super::context::RunIndex::new(account);
+        // Parallel over targets × rules: large accounts have many more
+        // targets than there are rules. Each worker appends to one vector of
+        // its own: most (target, rule) pairs find nothing, and a vector per
+        // pair would cost more than the findings.
+        //
+        // A worker's findings go into chunks of bounded size: one growing
+        // vector would copy every finding again each time it doubles.
+        let parts: Vec<(Vec<Vec<Finding>>, Vec<RuleError>)> = targets
+            .par_iter()
+            .fold(
+                || (Vec::new(), Vec::new()),
+                |(mut chunks, mut errors): (Vec<Vec<Finding>>, Vec<RuleError>), target| {
+                    let findings = match chunks.pop() {
+                        Some(last) if last.len() < CHUNK => last,
+                        Some(full) => {
+                            chunks.push(full);
+                            Vec::new()
                         }
-                        Target::Policy(p) => rule.check_policy(cx, p, &mut out),
-                        Target::Account => rule.check_account(cx, &mut out),
+                        None => Vec::new(),
+                    };
+                    let findings =
+                        self.check(account, Some(&index), *target, findings, &mut errors);
+                    if !findings.is_empty() {
+                        chunks.push(findings);
                     }
-                    let (all, new_errors) = out.into_parts();
-                    findings = all;
-                    errors.extend(new_errors);
-                }
-                if !findings.is_empty() {
-                    chunks.push(findings);
-                }
-                (chunks, errors)
-            },
-        )
-        .filter(|(chunks, errors)| !chunks.is_empty() || !errors.is_empty())
-        .collect();
-    let total = parts
-        .iter()
-        .flat_map(|(chunks, _)| chunks.iter().map(Vec::len))
-        .sum();
-    let mut findings = Vec::with_capacity(total);
-    let mut errors = Vec::new();
-    for (chunks, e) in parts {
-        for chunk in chunks {
-            findings.extend(chunk);
+                    (chunks, errors)
+                },
+            )
+            .filter(|(chunks, errors)| !chunks.is_empty() || !errors.is_empty())
+            .collect();
+        let total: usize = parts
+            .iter()
+            .flat_map(|(chunks, _)| chunks.iter().map(Vec::len))
+            .chain(policy_files.iter().map(|file| file.findings.len()))
+            .sum();
+        let mut findings = Vec::with_capacity(total);
+        let mut errors = Vec::new();
+        for (chunks, e) in parts {
+            for chunk in chunks {
+                findings.extend(chunk);
+            }
+            errors.extend(e);
         }
-        errors.extend(e);
-    }
-    super::complete_locations(account, &mut findings);
-    for finding in &mut findings {
-        if let Some(severity) = selection.severity.get(finding.code.as_ref()) {
-            finding.severity = *severity;
+        super::complete_locations(account, &mut findings);
+        // Located already, from their files' text.
+        for file in policy_files {
+            findings.extend(file.findings);
+            errors.extend(file.errors);
         }
+        for finding in &mut findings {
+            if let Some(severity) = self.selection.severity.get(finding.code.as_ref()) {
+                finding.severity = *severity;
+            }
+        }
+        findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup();
+        errors.sort();
+        errors.dedup();
+        RunOutput { findings, errors }
     }
-    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
-    errors.sort();
-    errors.dedup();
-    RunOutput { findings, errors }
 }

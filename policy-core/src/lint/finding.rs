@@ -121,8 +121,20 @@ impl Location {
 /// file findings point into is read once (in parallel), its pointers located,
 /// and its text dropped again.
 pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
+    fn unlocated(finding: &Finding) -> Option<&Location> {
+        finding.location.as_deref().filter(|l| l.line.is_none())
+    }
     use rayon::prelude::*;
     use std::collections::HashMap;
+    if let [file] = account.sources.as_slice() {
+        // One file (a policy file linted as it is read): no index, no tasks.
+        let wanted: Vec<usize> = (0..findings.len())
+            .filter(|&i| unlocated(&findings[i]).is_some_and(|l| l.file == file.path))
+            .collect();
+        let found = locate_in(file, findings, &wanted);
+        fill(findings, found);
+        return;
+    }
     let file_of: HashMap<&str, usize> = account
         .sources
         .iter()
@@ -133,10 +145,7 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
     let mut wanted: Vec<(usize, usize)> = findings
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| {
-            let location = f.location.as_ref().filter(|l| l.line.is_none())?;
-            Some((*file_of.get(&*location.file)?, i))
-        })
+        .filter_map(|(i, f)| Some((*file_of.get(&*unlocated(f)?.file)?, i)))
         .collect();
     wanted.sort_unstable();
     let groups: Vec<&[(usize, usize)]> = wanted.chunk_by(|a, b| a.0 == b.0).collect();
@@ -147,20 +156,41 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         .par_iter()
         .with_max_len(1)
         .map(|group| {
-            let pointers: Vec<&str> = group
-                .iter()
-                .filter_map(|&(_, i)| findings[i].location.as_ref())
-                .map(|l| l.pointer.as_str())
-                .collect();
-            let file = &account.sources[group[0].0];
-            group
-                .iter()
-                .map(|&(_, i)| i)
-                .zip(file.locate_all(&pointers))
-                .collect()
+            let indices: Vec<usize> = group.iter().map(|&(_, i)| i).collect();
+            locate_in(&account.sources[group[0].0], findings, &indices)
         })
         .collect();
-    for (i, at) in found.into_iter().flatten() {
+    fill(findings, found.into_iter().flatten());
+}
+
+/// Where in `file` the findings at `indices` point (their pointers located
+/// in one walk), by index.
+fn locate_in(
+    file: &crate::model::SourceFile,
+    findings: &[Finding],
+    indices: &[usize],
+) -> Vec<(usize, Option<crate::locate::Location>)> {
+    if indices.is_empty() {
+        return Vec::new();
+    }
+    let pointers: Vec<&str> = indices
+        .iter()
+        .filter_map(|&i| findings[i].location.as_ref())
+        .map(|l| l.pointer.as_str())
+        .collect();
+    indices
+        .iter()
+        .copied()
+        .zip(file.locate_all(&pointers))
+        .collect()
+}
+
+/// Writes the lines and columns found into the findings' locations.
+fn fill(
+    findings: &mut [Finding],
+    found: impl IntoIterator<Item = (usize, Option<crate::locate::Location>)>,
+) {
+    for (i, at) in found {
         if let (Some(location), Some(at)) = (findings[i].location.as_mut(), at) {
             location.line = Some(at.line);
             location.column = Some(at.column);

@@ -11,7 +11,7 @@ pub use context::{
     describe_missing, describe_missing_on_resources, Context, Missing, RequiredAccess, RunIndex,
     Shared,
 };
-pub use engine::{run, RuleSelection, RunOutput};
+pub use engine::{run, PolicyFileOutput, PreparedRules, RuleSelection, RunOutput};
 pub use finding::{complete_locations, Category, Finding, Location, Severity};
 
 use std::borrow::Cow;

@@ -1,0 +1,142 @@
+//! `check` lints each policy file as soon as it is read, on a model of that
+//! file alone, when every selected rule is built in. What it reports must be
+//! what linting the whole account at once reports: the same findings (with
+//! their lines and columns), errors, problems and skipped files.
+
+use std::path::{Path, PathBuf};
+
+use policy_core::ingest::{ingest, ingest_handling_policy_files};
+use policy_core::lint::{builtin_rules, run, PreparedRules, RuleSelection, RunOutput};
+use policy_core::model::{Account, FileKind};
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn embedded_aws_managed(arn: &str) -> Option<Value> {
+    let set = policy_core::managed::aws_managed_policies().ok()?;
+    set.get_by_arn(arn).map(|p| p.document().clone())
+}
+
+fn selection() -> RuleSelection {
+    policy_rules::link();
+    RuleSelection {
+        rules: builtin_rules().expect("the built-in rules"),
+        ..RuleSelection::default()
+    }
+}
+
+/// The whole account first, then the rules.
+fn at_once(paths: &[PathBuf], selection: &RuleSelection) -> (Account, RunOutput) {
+    let account = ingest(paths, &embedded_aws_managed);
+    let output = run(&account, selection);
+    (account, output)
+}
+
+/// Each policy file linted as it is read.
+fn file_by_file(paths: &[PathBuf], selection: &RuleSelection) -> (Account, RunOutput) {
+    let prepared = PreparedRules::new(selection);
+    assert!(prepared.lint_policy_files_alone());
+    let (account, files) = ingest_handling_policy_files(paths, &embedded_aws_managed, &|file| {
+        prepared.run_on_policy_file(file)
+    });
+    let output = prepared.run(&account, files);
+    (account, output)
+}
+
+fn assert_same(paths: &[PathBuf]) {
+    let selection = selection();
+    let (whole, expected) = at_once(paths, &selection);
+    let (alone, found) = file_by_file(paths, &selection);
+    assert_eq!(found.findings, expected.findings, "{paths:?}");
+    assert_eq!(found.errors, expected.errors, "{paths:?}");
+    assert_eq!(alone.problems, whole.problems, "{paths:?}");
+    assert_eq!(alone.skipped, whole.skipped, "{paths:?}");
+    // Every file is still known to the model (reports show its lines), but
+    // a policy file's policy and text are not kept.
+    let paths_of = |account: &Account| -> Vec<String> {
+        account.sources.iter().map(|s| s.path.to_string()).collect()
+    };
+    assert_eq!(paths_of(&alone), paths_of(&whole), "{paths:?}");
+    assert!(alone.standalone_policies.is_empty());
+    assert!(alone
+        .sources
+        .iter()
+        .filter(|s| s.kind == FileKind::PolicyDocument)
+        .all(|s| s.text.is_none()));
+    assert_eq!(
+        alone.policies.len() + whole.standalone_policies.len(),
+        whole.policies.len()
+    );
+}
+
+#[test]
+fn every_rule_fixture_reports_the_same_either_way() {
+    let rules = fixtures().join("rules");
+    let mut cases = 0;
+    for rule in std::fs::read_dir(&rules).expect("the rule fixtures") {
+        let rule = rule.expect("an entry").path();
+        for case in ["fires", "quiet"] {
+            let dir = rule.join(case);
+            if dir.is_dir() {
+                assert_same(&[dir]);
+                cases += 1;
+            }
+        }
+    }
+    assert!(cases > 50, "{cases} fixture folders");
+}
+
+#[test]
+fn dumps_and_policy_files_together_report_the_same_either_way() {
+    let selection = selection();
+    let paths = [fixtures().join("rules"), fixtures().join("policies")];
+    let (whole, expected) = at_once(&paths, &selection);
+    assert!(!whole.functions.is_empty() && !whole.standalone_policies.is_empty());
+    assert!(expected.findings.iter().any(|f| f.code.starts_with("POL")));
+    assert!(expected.findings.iter().any(|f| f.code.starts_with("EXR")));
+    assert_same(&paths);
+}
+
+#[test]
+fn a_large_policy_file_is_located_from_the_text_read() {
+    let dir = std::env::temp_dir().join(format!("rolecall-alone-large-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let statements: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                r#"{{"Effect":"Allow","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::b-{i}/*"}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"Version\":\"2012-10-17\",\n\"Statement\":[\n{}\n]}}",
+        statements.join(",\n")
+    );
+    std::fs::write(dir.join("large.json"), &text).expect("written");
+    let (_, found) = file_by_file(std::slice::from_ref(&dir), &selection());
+    let typos: Vec<_> = found
+        .findings
+        .iter()
+        .filter(|f| f.code == "POL002")
+        .collect();
+    assert_eq!(typos.len(), 400);
+    for typo in typos {
+        let location = typo.location.as_ref().expect("located");
+        let expected = policy_core::locate::locate(&text, &location.pointer).expect("in the text");
+        assert_eq!(location.line, Some(expected.line));
+        assert_eq!(location.column, Some(expected.column));
+    }
+    assert_same(std::slice::from_ref(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_plugin_rule_sees_the_policy_files_in_the_account() {
+    let mut selection = selection();
+    let code = selection.rules[0].meta().code.to_owned();
+    selection.sources.insert(code, "a-plugin".to_owned());
+    assert!(!PreparedRules::new(&selection).lint_policy_files_alone());
+}
