@@ -7,7 +7,10 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
-use super::{Condition, PolicyDocument, PolicyVersion, Principals, Statement};
+use super::operator::{ConditionOperator, SetQualifier};
+use super::{
+    Condition, Effect, PolicyDocument, PolicyVersion, PrincipalKind, Principals, Statement,
+};
 
 impl<'de> Deserialize<'de> for PolicyDocument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -147,7 +150,11 @@ struct Members {
 
 impl Members {
     fn member(&mut self, key: &str, value_chars: usize) {
-        self.chars += string_chars(key) + 1 + value_chars;
+        self.member_chars(string_chars(key), value_chars);
+    }
+    /// A member whose key, written, has `key_chars` characters.
+    fn member_chars(&mut self, key_chars: usize, value_chars: usize) {
+        self.chars += key_chars + 1 + value_chars;
         self.count += 1;
     }
     fn close(self) -> usize {
@@ -191,6 +198,79 @@ fn strings_chars(values: &[String]) -> usize {
     array_chars(values.iter().map(|v| string_chars(v)))
 }
 
+/// How [`statement_json`] writes an effect.
+fn effect_name(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Allow => "Allow",
+        Effect::Deny => "Deny",
+    }
+}
+
+/// The characters of a statement's `Condition` block as
+/// [`statement_json`] writes it: its operators, each with its keys; a key
+/// repeated under one operator keeps its last values.
+fn conditions_chars(conditions: &[Condition]) -> usize {
+    // Up to this many conditions (nearly every statement), their operators
+    // and keys are compared pair by pair instead of sorted into maps.
+    const FEW: usize = 16;
+    if conditions.len() > FEW {
+        // The order of members does not change the length.
+        let mut block: std::collections::HashMap<
+            ConditionOperator,
+            std::collections::HashMap<&str, &[String]>,
+        > = std::collections::HashMap::new();
+        for condition in conditions {
+            block
+                .entry(condition.operator)
+                .or_default()
+                .insert(&condition.key, &condition.values);
+        }
+        let mut operators = Members::default();
+        for (operator, keys) in &block {
+            let mut entries = Members::default();
+            for (key, values) in keys {
+                entries.member(key, strings_chars(values));
+            }
+            operators.member_chars(operator_chars(*operator), entries.close());
+        }
+        return operators.close();
+    }
+    // A condition counts unless a later one has its operator and key.
+    let counts = |i: usize| {
+        let c = &conditions[i];
+        !conditions[i + 1..]
+            .iter()
+            .any(|later| later.operator == c.operator && later.key == c.key)
+    };
+    let mut operators = Members::default();
+    for (i, condition) in conditions.iter().enumerate() {
+        // Each operator once, where it first appears.
+        if conditions[..i].iter().any(|c| c.operator == condition.operator) {
+            continue;
+        }
+        let mut entries = Members::default();
+        for (j, c) in conditions.iter().enumerate().skip(i) {
+            if c.operator == condition.operator && counts(j) {
+                entries.member(&c.key, strings_chars(&c.values));
+            }
+        }
+        operators.member_chars(operator_chars(condition.operator), entries.close());
+    }
+    operators.close()
+}
+
+/// The characters of an operator's name written as a JSON string: its
+/// parts are ASCII letters and `:`, which JSON writes as they are.
+fn operator_chars(operator: ConditionOperator) -> usize {
+    let qualifier = match operator.qualifier {
+        Some(SetQualifier::ForAnyValue) => "ForAnyValue:".len(),
+        Some(SetQualifier::ForAllValues) => "ForAllValues:".len(),
+        None => 0,
+    };
+    let suffix = if operator.if_exists { "IfExists".len() } else { 0 };
+    2 + qualifier + operator.base.name().len() + suffix
+}
+
 /// [`statement_json`]'s length, member by member (the order of members
 /// does not change the length; a repeated key keeps one value, as there).
 fn statement_chars(statement: &Statement) -> usize {
@@ -198,7 +278,7 @@ fn statement_chars(statement: &Statement) -> usize {
     if let Some(sid) = &statement.sid {
         members.member("Sid", string_chars(sid));
     }
-    members.member("Effect", string_chars(&statement.effect.to_string()));
+    members.member("Effect", string_chars(effect_name(statement.effect)));
     if let Some(principal) = &statement.principal {
         let key = if principal.negated {
             "NotPrincipal"
@@ -208,17 +288,23 @@ fn statement_chars(statement: &Statement) -> usize {
         let value = match &principal.principals {
             Principals::Everyone => string_chars("*"),
             Principals::Entries(entries) => {
-                let mut by_kind: std::collections::BTreeMap<&str, Vec<usize>> =
-                    std::collections::BTreeMap::new();
+                // (characters, values) of each kind's list, by kind.
+                const KINDS: [PrincipalKind; 4] = [
+                    PrincipalKind::Aws,
+                    PrincipalKind::Service,
+                    PrincipalKind::Federated,
+                    PrincipalKind::CanonicalUser,
+                ];
+                let mut lists = [(0, 0); KINDS.len()];
                 for entry in entries {
-                    by_kind
-                        .entry(entry.kind.key())
-                        .or_default()
-                        .push(string_chars(&entry.value));
+                    let list = &mut lists[KINDS.iter().position(|k| *k == entry.kind).unwrap_or(0)];
+                    *list = (list.0 + string_chars(&entry.value), list.1 + 1);
                 }
                 let mut kinds = Members::default();
-                for (kind, values) in by_kind {
-                    kinds.member(kind, array_chars(values));
+                for (kind, (chars, count)) in KINDS.iter().zip(lists) {
+                    if count > 0 {
+                        kinds.member(kind.key(), 2 + chars + (count - 1));
+                    }
                 }
                 kinds.close()
             }
@@ -240,25 +326,7 @@ fn statement_chars(statement: &Statement) -> usize {
         members.member(key, strings_chars(&resource.values));
     }
     if !statement.conditions.is_empty() {
-        let mut block: std::collections::BTreeMap<
-            String,
-            std::collections::BTreeMap<&str, &[String]>,
-        > = std::collections::BTreeMap::new();
-        for condition in &statement.conditions {
-            block
-                .entry(condition.operator.to_string())
-                .or_default()
-                .insert(&condition.key, &condition.values);
-        }
-        let mut operators = Members::default();
-        for (operator, keys) in &block {
-            let mut entries = Members::default();
-            for (key, values) in keys {
-                entries.member(key, strings_chars(values));
-            }
-            operators.member(operator, entries.close());
-        }
-        members.member("Condition", operators.close());
+        members.member("Condition", conditions_chars(&statement.conditions));
     }
     members.close()
 }
@@ -268,7 +336,7 @@ fn statement_json(statement: &Statement) -> Value {
     if let Some(sid) = &statement.sid {
         map.insert("Sid".into(), json!(sid));
     }
-    map.insert("Effect".into(), json!(statement.effect.to_string()));
+    map.insert("Effect".into(), json!(effect_name(statement.effect)));
     if let Some(principal) = &statement.principal {
         let key = if principal.negated {
             "NotPrincipal"
@@ -369,6 +437,11 @@ mod tests {
                 "NotAction":["s3:*","kms:Décrypt"],"NotResource":"arn:aws:s3:::b/*\u0001","Condition":{"Bool":{"aws:SecureTransport":false},
                 "StringEquals":{"aws:PrincipalTag/ü":["x","y"],"aws:username":"z"},"stringequals":{"aws:username":"again"}}},
                 {"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction"}]}"#,
+            // Principal kinds interleaved; a key repeated under one
+            // operator keeps its last values (here the longer list).
+            r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com","AWS":["1","2"],"Federated":"f"},
+                "Action":"s3:*","Condition":{"StringLike":{"a:b":"x","c:d":"y"},"ForAnyValue:StringEqualsIfExists":{"a:b":"z"},
+                "stringlike":{"a:b":["longer","values"]}}}}"#,
         ] {
             let document = PolicyDocument::from_value(&serde_json::from_str(text).unwrap())
                 .unwrap()
@@ -379,6 +452,30 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn canonical_chars_counts_a_large_condition_block() {
+        // More conditions than are compared pair by pair, keys repeated
+        // under one operator and across operators.
+        let keys: Vec<String> = (0..30)
+            .map(|i| format!(r#""k:{}":"{}""#, i % 12, "v".repeat(i)))
+            .collect();
+        let (first, second) = keys.split_at(17);
+        let text = format!(
+            r#"{{"Statement":{{"Effect":"Deny","Action":"*","Resource":"*","Condition":{{"StringEquals":{{{}}},"StringLike":{{{}}},"stringequals":{{{}}}}}}}}}"#,
+            first.join(","),
+            second.join(","),
+            second.join(",")
+        );
+        let document = PolicyDocument::from_value(&serde_json::from_str(&text).unwrap())
+            .unwrap()
+            .document;
+        assert!(document.statements[0].conditions.len() > 16);
+        assert_eq!(
+            document.canonical_chars(),
+            document.to_json().to_string().chars().count()
+        );
     }
 
     #[test]
