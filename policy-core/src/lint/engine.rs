@@ -142,6 +142,10 @@ impl<'s> PreparedRules<'s> {
             findings = self.check(file, None, Target::Policy(policy), findings, &mut errors);
         }
         super::complete_locations(file, &mut findings);
+        // In report order, here where they are few and in the cache: the
+        // files come in path order, so the run's findings are then mostly
+        // in order already ([`PreparedRules::run`]).
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         PolicyFileOutput { findings, errors }
     }
 
@@ -220,18 +224,32 @@ impl<'s> PreparedRules<'s> {
             errors.extend(e);
         }
         super::complete_locations(account, &mut findings);
-        // Located already, from their files' text.
+        findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Located and sorted already, each file's. Sorting the parts and
+        // then the whole keeps equal findings in the order the parts had,
+        // as sorting the whole at once would; the whole is sorted only
+        // when the parts do not follow each other in order (files in
+        // several folders, or an account's findings with them).
         for file in policy_files {
             findings.extend(file.findings);
             errors.extend(file.errors);
+        }
+        let in_order = findings
+            .par_windows(2)
+            .all(|pair| pair[0].sort_key() <= pair[1].sort_key());
+        if !in_order {
+            findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         }
         for finding in &mut findings {
             if let Some(severity) = self.selection.severity.get(finding.code.as_ref()) {
                 finding.severity = *severity;
             }
         }
-        findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        findings.dedup();
+        // Equal findings are next to each other; most runs have none.
+        let repeated = findings.par_windows(2).any(|pair| pair[0] == pair[1]);
+        if repeated {
+            findings.dedup();
+        }
         errors.sort();
         errors.dedup();
         RunOutput { findings, errors }

@@ -245,7 +245,10 @@ fn conditions_chars(conditions: &[Condition]) -> usize {
     let mut operators = Members::default();
     for (i, condition) in conditions.iter().enumerate() {
         // Each operator once, where it first appears.
-        if conditions[..i].iter().any(|c| c.operator == condition.operator) {
+        if conditions[..i]
+            .iter()
+            .any(|c| c.operator == condition.operator)
+        {
             continue;
         }
         let mut entries = Members::default();
@@ -267,7 +270,11 @@ fn operator_chars(operator: ConditionOperator) -> usize {
         Some(SetQualifier::ForAllValues) => "ForAllValues:".len(),
         None => 0,
     };
-    let suffix = if operator.if_exists { "IfExists".len() } else { 0 };
+    let suffix = if operator.if_exists {
+        "IfExists".len()
+    } else {
+        0
+    };
     2 + qualifier + operator.base.name().len() + suffix
 }
 
