@@ -1,4 +1,4 @@
-//! Reading account dumps for `inspect`, `who-can` and `can --account`.
+//! Reading account dumps and policy files for `check`, `inspect`, `who-can` and `can --account`.
 
 use std::path::PathBuf;
 

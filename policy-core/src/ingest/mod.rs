@@ -433,7 +433,8 @@ fn load_handling<T>(
     let Some(handle) = handle else {
         return (load(file, KEPT_TEXT_BYTES), None);
     };
-    // Its text is kept whatever its size: the handler locates its findings.
+    // A plain policy file's text is kept whatever its size: the handler
+    // locates its findings in it.
     let mut loaded = load(file, usize::MAX);
     match loaded.outcome {
         Ok((Parsed::Policy(entry), text)) => {
@@ -461,7 +462,8 @@ fn load_handling<T>(
 
 /// [`load`], reading to the confirmed end of the file when `confirm_end`.
 /// A file that is not `regular` (a pipe) keeps its text whatever its size
-/// and kind: it cannot be read again to locate findings.
+/// and kind: it cannot be read again to locate findings. A plain policy
+/// document keeps it up to `kept_text_bytes`.
 fn load_reading(
     path: &Path,
     regular: bool,
@@ -495,8 +497,11 @@ fn load_reading(
     let mut bytes = bytes;
     blank_byte_order_mark(&mut bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    // Only a small policy file's text is kept (and a pipe's).
-    let keep = |text: String| (!regular || text.len() <= kept_text_bytes).then_some(text);
+    // Only a small policy file's text is kept (and a pipe's); a plain one's
+    // up to `kept_text_bytes`. A larger file read as a tree drops its text
+    // before the tree is sniffed, whatever it turns out to be.
+    let keep_up_to = |limit: usize, text: String| (!regular || text.len() <= limit).then_some(text);
+    let keep = |text: String| keep_up_to(KEPT_TEXT_BYTES, text);
     let outcome = match first {
         None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
         Some(b'{') | Some(b'[') => match String::from_utf8(bytes) {
@@ -522,7 +527,7 @@ fn load_reading(
                 Some(document) => {
                     let kind = builder::standalone_kind_of(&document);
                     let read = Ok(ParsedPolicy { document, diagnostics: Vec::new() });
-                    Ok((Parsed::Policy(builder::compile_read(kind, read)), keep(text)))
+                    Ok((Parsed::Policy(builder::compile_read(kind, read)), keep_up_to(kept_text_bytes, text)))
                 }
                 None => match serde_json::from_str::<Value>(&text) {
                 // A larger file's text goes now, before the tree is sniffed
