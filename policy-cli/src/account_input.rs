@@ -26,7 +26,10 @@ pub fn load_linting(
 ) -> (Account, Vec<PolicyFileOutput>) {
     if rules.lint_policy_files_alone() {
         ingest_handling_policy_files(paths, &embedded_aws_managed, &|file| {
-            rules.run_on_policy_file(file)
+            let output = rules.run_on_policy_file(file);
+            // A report shows the lines of the files with findings.
+            let keep_text = !output.is_empty();
+            (output, keep_text)
         })
     } else {
         (load(paths), Vec::new())
@@ -46,4 +49,47 @@ pub fn report_problems(account: &Account) -> bool {
         }
     }
     !account.problems.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use policy_core::lint::{builtin_rules, Context, Findings, Rule, RuleMeta, RuleSelection};
+
+    /// A rule that is not built in, as a plugin's is.
+    struct Other;
+
+    static OTHER: RuleMeta = RuleMeta {
+        code: "TEST002",
+        name: "other",
+        category: policy_core::lint::Category::BestPractice,
+        default_severity: policy_core::lint::Severity::Info,
+        summary: "not built in",
+        docs: "",
+    };
+
+    impl Rule for Other {
+        fn meta(&self) -> &'static RuleMeta {
+            &OTHER
+        }
+        fn check_account(&self, _: &Context<'_>, _: &mut Findings) {}
+    }
+
+    #[test]
+    fn policy_files_stay_in_the_model_when_a_rule_is_not_built_in() {
+        crate::link_rules();
+        let policies =
+            [std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/policies")];
+        let mut selection = RuleSelection {
+            rules: builtin_rules().expect("the built-in rules"),
+            ..RuleSelection::default()
+        };
+        let (alone, found) = load_linting(&policies, &PreparedRules::new(&selection));
+        assert!(alone.standalone_policies.is_empty());
+        assert!(!found.is_empty());
+        selection.rules.push(&Other);
+        let (whole, found) = load_linting(&policies, &PreparedRules::new(&selection));
+        assert!(!whole.standalone_policies.is_empty());
+        assert!(found.is_empty());
+    }
 }

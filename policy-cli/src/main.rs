@@ -125,7 +125,8 @@ fn main() -> ExitCode {
     // Loading the embedded data for the long version costs time and memory:
     // only when asked.
     let mut command = Cli::command();
-    if std::env::args().any(|a| a == "--version") {
+    // `args_os`: an argument that is not UTF-8 (a path) is clap's to report.
+    if std::env::args_os().any(|a| a == "--version") {
         command = command.long_version(long_version());
     }
     let matches = command.get_matches();

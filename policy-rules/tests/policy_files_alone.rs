@@ -39,7 +39,9 @@ fn file_by_file(paths: &[PathBuf], selection: &RuleSelection) -> (Account, RunOu
     let prepared = PreparedRules::new(selection);
     assert!(prepared.lint_policy_files_alone());
     let (account, files) = ingest_handling_policy_files(paths, &embedded_aws_managed, &|file| {
-        prepared.run_on_policy_file(file)
+        let output = prepared.run_on_policy_file(file);
+        let keep_text = !output.is_empty();
+        (output, keep_text)
     });
     let output = prepared.run(&account, files);
     (account, output)
@@ -54,17 +56,27 @@ fn assert_same(paths: &[PathBuf]) {
     assert_eq!(alone.problems, whole.problems, "{paths:?}");
     assert_eq!(alone.skipped, whole.skipped, "{paths:?}");
     // Every file is still known to the model (reports show its lines), but
-    // a policy file's policy and text are not kept.
+    // a policy file's policy is not kept, nor its text unless it has
+    // findings (and is small, as the model keeps texts).
     let paths_of = |account: &Account| -> Vec<String> {
         account.sources.iter().map(|s| s.path.to_string()).collect()
     };
     assert_eq!(paths_of(&alone), paths_of(&whole), "{paths:?}");
     assert!(alone.standalone_policies.is_empty());
-    assert!(alone
-        .sources
-        .iter()
-        .filter(|s| s.kind == FileKind::PolicyDocument)
-        .all(|s| s.text.is_none()));
+    for (source, as_before) in alone.sources.iter().zip(&whole.sources) {
+        if source.kind == FileKind::PolicyDocument {
+            let has_findings = found
+                .findings
+                .iter()
+                .any(|f| f.location.as_ref().is_some_and(|l| l.file == source.path));
+            assert_eq!(
+                source.text.is_some(),
+                has_findings && as_before.text.is_some(),
+                "{}",
+                source.path
+            );
+        }
+    }
     assert_eq!(
         alone.policies.len() + whole.standalone_policies.len(),
         whole.policies.len()
@@ -133,10 +145,56 @@ fn a_large_policy_file_is_located_from_the_text_read() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A rule that is not built in (as a plugin's): it looks at the account as
+/// a whole, policy files included.
+struct CountsPolicyFiles;
+
+static COUNTS_POLICY_FILES: policy_core::lint::RuleMeta = policy_core::lint::RuleMeta {
+    code: "TEST001",
+    name: "counts-policy-files",
+    category: policy_core::lint::Category::BestPractice,
+    default_severity: policy_core::lint::Severity::Info,
+    summary: "reports how many policy files the account holds",
+    docs: "",
+};
+
+impl policy_core::lint::Rule for CountsPolicyFiles {
+    fn meta(&self) -> &'static policy_core::lint::RuleMeta {
+        &COUNTS_POLICY_FILES
+    }
+    fn check_account(
+        &self,
+        cx: &policy_core::lint::Context<'_>,
+        out: &mut policy_core::lint::Findings,
+    ) {
+        out.report(
+            "account",
+            format!("{} policy files", cx.account.standalone_policies.len()),
+        );
+    }
+}
+
 #[test]
-fn a_plugin_rule_sees_the_policy_files_in_the_account() {
+fn a_rule_that_is_not_built_in_sees_the_policy_files_in_the_account() {
     let mut selection = selection();
-    let code = selection.rules[0].meta().code.to_owned();
-    selection.sources.insert(code, "a-plugin".to_owned());
-    assert!(!PreparedRules::new(&selection).lint_policy_files_alone());
+    assert!(PreparedRules::new(&selection).lint_policy_files_alone());
+    selection.rules.push(&CountsPolicyFiles);
+    let prepared = PreparedRules::new(&selection);
+    assert!(!prepared.lint_policy_files_alone());
+    assert!(selection.rules[..selection.rules.len() - 1]
+        .iter()
+        .all(|rule| policy_core::lint::is_builtin(*rule)));
+    assert!(!policy_core::lint::is_builtin(&CountsPolicyFiles));
+    let paths = [fixtures().join("policies")];
+    let (account, _) = at_once(&paths, &selection);
+    let counted = run(&account, &selection)
+        .findings
+        .into_iter()
+        .find(|f| f.code == "TEST001")
+        .expect("the rule ran");
+    assert_eq!(
+        counted.message,
+        format!("{} policy files", account.standalone_policies.len())
+    );
+    assert!(!account.standalone_policies.is_empty());
 }

@@ -310,9 +310,10 @@ fn walk(dir: &Path, listing: &mut Listing) {
     }
 }
 
-/// The largest policy file whose text the model keeps. A policy file is
-/// linted, and most get findings: locating them would cost more in reading
-/// it again than its text costs in memory. The outputs of a dump are read
+/// The largest policy file whose text the model keeps (when linted as it is
+/// read, [`ingest_handling_policy_files`], only if it has findings). A
+/// policy file is linted, and most get findings: locating and showing them
+/// would cost more in reading it again than its text costs in memory. The outputs of a dump are read
 /// again instead, for the few that have findings (on a 10,000-function
 /// dump, 306 of its 4,952 `get-policy` outputs).
 const KEPT_TEXT_BYTES: usize = 8 * 1024;
@@ -422,7 +423,7 @@ fn load(file: &InputFile, kept_text_bytes: usize) -> LoadedFile {
 }
 
 /// A caller's handler of policy files ([`ingest_handling_policy_files`]).
-type PolicyFileHandler<'h, T> = &'h (dyn Fn(&Account) -> T + Sync);
+type PolicyFileHandler<'h, T> = &'h (dyn Fn(&Account) -> (T, bool) + Sync);
 
 /// [`load`], handing a policy file to `handle`, when there is one, instead
 /// of keeping its policy for the fold.
@@ -445,11 +446,14 @@ fn load_handling<T>(
                 anchors: None,
             };
             let mut account = builder::policy_file_account(source, entry);
-            let output = handle(&account);
+            let (output, keep_text) = handle(&account);
             let mut source = account.sources.swap_remove(0);
-            // Reports show lines of a regular file by reading it again; a
-            // pipe's text is kept, as it cannot be.
-            source.text = source.text.filter(|_| !file.regular);
+            // The text a report will show lines of is kept as it would be
+            // in the model (a small file's; a pipe's, which cannot be read
+            // again); the others' goes now.
+            source.text = source
+                .text
+                .filter(|text| !file.regular || (keep_text && text.len() <= KEPT_TEXT_BYTES));
             loaded.outcome = Ok((Parsed::Handled(source), None));
             (loaded, Some(output))
         }
@@ -734,15 +738,17 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
 
 /// [`ingest`], handing each stand-alone policy file to `handle` as soon as
 /// it is read, on the worker that read it, as a model of that file alone:
-/// its source (with its text) and its policy. The account keeps the file's
-/// source (without its text, unless it was a pipe), not its policy. A
-/// linter thus judges each file while it is in the cache, and memory holds
-/// what it found instead of every policy. Returns the account and what
-/// `handle` returned, in path order.
+/// its source (with its text) and its policy. `handle` returns what it
+/// found and whether the file's text is wanted later (a report shows its
+/// lines). The account keeps the file's source, not its policy, and its
+/// text only if wanted (and small, or a pipe's). A linter thus judges each
+/// file while it is in the cache, and memory holds what it found instead of
+/// every policy. Returns the account and what `handle` returned, in path
+/// order.
 pub fn ingest_handling_policy_files<T: Send>(
     paths: &[PathBuf],
     managed: &ManagedPolicyLookup<'_>,
-    handle: &(dyn Fn(&Account) -> T + Sync),
+    handle: &(dyn Fn(&Account) -> (T, bool) + Sync),
 ) -> (Account, Vec<T>) {
     ingest_with(paths, managed, Some(handle))
 }

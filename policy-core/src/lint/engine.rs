@@ -61,10 +61,18 @@ pub struct PreparedRules<'s> {
 }
 
 /// What the rules found in one policy file, its locations complete.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PolicyFileOutput {
     findings: Vec<Finding>,
     errors: Vec<RuleError>,
+}
+
+impl PolicyFileOutput {
+    /// Whether the rules found nothing in the file: its text is then not
+    /// needed to show any of its lines.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.errors.is_empty()
+    }
 }
 
 static NO_OPTIONS: Value = Value::Null;
@@ -94,12 +102,13 @@ impl<'s> PreparedRules<'s> {
 
     /// Whether a policy file may be linted on its own, as it is read
     /// ([`crate::ingest::ingest_handling_policy_files`]): when every rule is
-    /// built in. A built-in rule judges a stand-alone policy by itself; a
-    /// plugin sees the whole account at once, policy files included.
+    /// built in ([`super::is_builtin`]). A built-in rule judges a
+    /// stand-alone policy by itself; a plugin, or any other rule, may look
+    /// at the whole account at once, policy files included.
     pub fn lint_policy_files_alone(&self) -> bool {
         self.rules
             .iter()
-            .all(|(rule, _, _)| !self.selection.sources.contains_key(rule.meta().code))
+            .all(|(rule, _, _)| super::is_builtin(*rule))
     }
 
     /// Runs every rule on one target, appending to `findings`.

@@ -60,6 +60,15 @@ pub trait Rule: Send + Sync + 'static {
     fn check_account(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }
 
+/// Whether `rule` is one of the built-in rules registered with
+/// [`declare_rule!`] (its metadata is theirs), not a plugin's or a
+/// library user's.
+pub fn is_builtin(rule: &dyn Rule) -> bool {
+    inventory::iter::<RuleRegistration>
+        .into_iter()
+        .any(|r| std::ptr::eq(r.0.meta(), rule.meta()))
+}
+
 /// A registered built-in rule (see [`declare_rule!`]).
 pub struct RuleRegistration(pub &'static dyn Rule);
 
