@@ -789,6 +789,9 @@ fn read_and_fold<T: Send>(
 ) -> (Account, Vec<T>) {
     let mut builder = builder::Builder::new(managed);
     builder.account.problems = problems;
+    // Nearly every file becomes a source: allocated once, not doubled
+    // (and copied) a dozen times over a folder of policy files.
+    builder.account.sources.reserve_exact(files.len());
     // Parse a batch of files in parallel, fold it in path order, drop the
     // parsed trees, go on: memory holds a few files' JSON trees at a time
     // instead of every file's. While one batch is folded, the next is parsed
