@@ -311,8 +311,8 @@ fn walk(dir: &Path, listing: &mut Listing) {
 }
 
 /// The largest policy file whose text the model keeps (when linted as it is
-/// read, [`ingest_handling_policy_files`], only if it has findings). A
-/// policy file is linted, and most get findings: locating and showing them
+/// read, [`ingest_handling_policy_files`], only a text that cannot be read
+/// again). A policy file is linted, and most get findings: locating them
 /// would cost more in reading it again than its text costs in memory. The outputs of a dump are read
 /// again instead, for the few that have findings (on a 10,000-function
 /// dump, 306 of its 4,952 `get-policy` outputs).
@@ -448,12 +448,15 @@ fn load_handling<T>(
             let mut account = builder::policy_file_account(source, entry);
             let (output, keep_text) = handle(&account);
             let mut source = account.sources.swap_remove(0);
-            // The text a report will show lines of is kept as it would be
-            // in the model (a small file's; a pipe's, which cannot be read
-            // again); the others' goes now.
-            source.text = source
-                .text
-                .filter(|text| !file.regular || (keep_text && text.len() <= KEPT_TEXT_BYTES));
+            // A report reads a regular file again for the lines it shows,
+            // as it does a dump's outputs: its text goes now. Kept are the
+            // texts that cannot be read again: a pipe's, and, when wanted,
+            // a small file's whose path is not UTF-8 (the path the model
+            // shows is not the file's).
+            let found_again = file.regular && file.path.to_str().is_some();
+            source.text = source.text.filter(|text| {
+                !file.regular || (keep_text && !found_again && text.len() <= KEPT_TEXT_BYTES)
+            });
             loaded.outcome = Ok((Parsed::Handled(source), None));
             (loaded, Some(output))
         }
@@ -740,11 +743,11 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
 /// it is read, on the worker that read it, as a model of that file alone:
 /// its source (with its text) and its policy. `handle` returns what it
 /// found and whether the file's text is wanted later (a report shows its
-/// lines). The account keeps the file's source, not its policy, and its
-/// text only if wanted (and small, or a pipe's). A linter thus judges each
-/// file while it is in the cache, and memory holds what it found instead of
-/// every policy. Returns the account and what `handle` returned, in path
-/// order.
+/// lines). The account keeps the file's source, not its policy; its text
+/// only if it cannot be read again (a pipe's; a small wanted one's whose
+/// path is not UTF-8). A linter thus judges each file while it is in the
+/// cache, and memory holds what it found instead of every policy. Returns
+/// the account and what `handle` returned, in path order.
 pub fn ingest_handling_policy_files<T: Send>(
     paths: &[PathBuf],
     managed: &ManagedPolicyLookup<'_>,
