@@ -453,9 +453,9 @@ fn load_handling<T>(
             // texts that cannot be read again: a pipe's, and, when wanted,
             // a small file's whose path is not UTF-8 (the path the model
             // shows is not the file's).
-            let found_again = file.regular && file.path.to_str().is_some();
+            let path_shown_as_is = file.path.to_str().is_some();
             source.text = source.text.filter(|text| {
-                !file.regular || (keep_text && !found_again && text.len() <= KEPT_TEXT_BYTES)
+                !file.regular || (keep_text && !path_shown_as_is && text.len() <= KEPT_TEXT_BYTES)
             });
             loaded.outcome = Ok((Parsed::Handled(source), None));
             (loaded, Some(output))
