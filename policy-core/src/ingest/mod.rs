@@ -8,6 +8,7 @@
 //! and unresolved references are returned in the model.
 
 mod builder;
+mod folder;
 mod iam;
 mod lambda;
 mod records;
@@ -199,13 +200,34 @@ enum Loaded {
 }
 
 /// A file to read.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct InputFile {
     path: PathBuf,
     /// A regular file, whose short read is its end (see [`read_file`]); a
     /// pipe (`rolecall check <(aws lambda get-policy …)`) is read until it
     /// says it has ended.
     regular: bool,
+    /// The folder it was found in, when the file is opened by name in it
+    /// ([`folder`]).
+    folder: Option<Arc<folder::Folder>>,
+}
+
+impl InputFile {
+    /// A file opened by its path.
+    fn at(path: PathBuf, regular: bool) -> InputFile {
+        InputFile {
+            path,
+            regular,
+            folder: None,
+        }
+    }
+
+    /// Opens the file for reading.
+    fn open(&self) -> std::io::Result<std::fs::File> {
+        match (&self.folder, self.path.file_name()) {
+            (Some(folder), Some(name)) => folder.open_file(name),
+            _ => std::fs::File::open(&self.path),
+        }
+    }
 }
 
 /// What is to be read, and what is not.
@@ -215,6 +237,11 @@ struct Listing {
     problems: Vec<IngestProblem>,
     skipped: Vec<Skipped>,
 }
+
+/// A folder's files are opened by name in it ([`folder`]) when it has at
+/// least this many: opening the folder, once per worker, is one more system
+/// call, paid for over a few files.
+const FILES_WORTH_A_FOLDER: usize = 8;
 
 /// The files under `paths` (folders are walked recursively), sorted, each
 /// once. Paths that do not exist are reported as problems.
@@ -227,10 +254,9 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
         } else if let Ok(metadata) = metadata {
             // Named on the command line: read, whatever it is (a pipe, a
             // device).
-            listing.files.push(InputFile {
-                path: path.clone(),
-                regular: metadata.is_file(),
-            });
+            listing
+                .files
+                .push(InputFile::at(path.clone(), metadata.is_file()));
         } else {
             listing.problems.push(IngestProblem {
                 path: path.display().to_string(),
@@ -245,7 +271,7 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
     // Each folder's files come in order already (`walk`); several paths
     // given are put in order, and a file named twice is read once.
     if paths.len() > 1 {
-        listing.files.sort();
+        listing.files.sort_by(|a, b| a.path.cmp(&b.path));
         listing.files.dedup_by(|a, b| a.path == b.path);
     }
     listing
@@ -287,6 +313,11 @@ fn walk(dir: &Path, listing: &mut Listing) {
     }
     listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     listing.files.reserve(listed.len());
+    let files = listed
+        .iter()
+        .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.is_file()))
+        .count();
+    let folder = (files >= FILES_WORTH_A_FOLDER).then(|| Arc::new(folder::Folder::new(dir)));
     for (name, file_type) in listed {
         let path = dir.join(name);
         match file_type {
@@ -294,6 +325,7 @@ fn walk(dir: &Path, listing: &mut Listing) {
             Ok(t) if t.is_file() => listing.files.push(InputFile {
                 path,
                 regular: true,
+                folder: folder.clone(),
             }),
             // A pipe, socket or device found in a folder is no dump output
             // (and a pipe nobody writes to would never end): not read.
@@ -302,10 +334,7 @@ fn walk(dir: &Path, listing: &mut Listing) {
                 reason: "not a regular file (a pipe, socket or device in a folder is not read; name it on the command line to read it)".to_owned(),
             }),
             // A broken link is read, to report why it cannot be.
-            Err(_) => listing.files.push(InputFile {
-                path,
-                regular: false,
-            }),
+            Err(_) => listing.files.push(InputFile::at(path, false)),
         }
     }
 }
@@ -340,7 +369,7 @@ const FIRST_READ_BYTES: usize = 16 * 1024;
 /// or user-space file system) cuts a file short; the cut text is then not
 /// valid JSON, and [`load`] reads the file again to its confirmed end
 /// before reporting a problem. A pipe is always read to its confirmed end.
-fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
+fn read_file(file: &InputFile, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
     use std::io::Read as _;
     thread_local! {
         // Each worker's first-read buffer, zeroed once: a fresh one per
@@ -357,7 +386,7 @@ fn read_file(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)>
         /// A full buffer: the file goes on.
         Full(Vec<u8>),
     }
-    let mut file = std::fs::File::open(path)?;
+    let mut file = file.open()?;
     let first = FIRST_READ.with_borrow_mut(|buffer| {
         let mut filled = 0;
         while filled < buffer.len() {
@@ -410,16 +439,10 @@ fn is_utf16(bytes: &[u8]) -> bool {
 
 /// How a file is read: its bytes, and whether they are known to be all of
 /// it ([`read_file`]; tests hand in readers that cut files short).
-type Reader = fn(&Path, bool) -> std::io::Result<(Vec<u8>, bool)>;
+type Reader = fn(&InputFile, bool) -> std::io::Result<(Vec<u8>, bool)>;
 
 fn load(file: &InputFile, kept_text_bytes: usize) -> LoadedFile {
-    load_reading(
-        &file.path,
-        file.regular,
-        !file.regular,
-        kept_text_bytes,
-        read_file,
-    )
+    load_reading(file, !file.regular, kept_text_bytes, read_file)
 }
 
 /// A caller's handler of policy files ([`ingest_handling_policy_files`]).
@@ -472,14 +495,14 @@ fn load_handling<T>(
 /// and kind: it cannot be read again to locate findings. A plain policy
 /// document keeps it up to `kept_text_bytes`.
 fn load_reading(
-    path: &Path,
-    regular: bool,
+    file: &InputFile,
     confirm_end: bool,
     kept_text_bytes: usize,
     read: Reader,
 ) -> LoadedFile {
-    let shown = path.display().to_string();
-    let (bytes, complete) = match read(path, confirm_end) {
+    let regular = file.regular;
+    let shown = file.path.display().to_string();
+    let (bytes, complete) = match read(file, confirm_end) {
         Ok(b) => b,
         Err(e) => {
             return LoadedFile {
@@ -568,7 +591,7 @@ fn load_reading(
     };
     if !complete && matches!(outcome, Err(Loaded::Problem(_))) {
         // Perhaps a short read before the end: see `read_file`.
-        return load_reading(path, regular, true, kept_text_bytes, read);
+        return load_reading(file, true, kept_text_bytes, read);
     }
     // A file that is one policy document is compiled here, in parallel.
     // Other files' policy documents are digested here, for the sequential
@@ -772,6 +795,7 @@ fn ingest_with<T: Send>(
             skipped,
         } = collect_files(paths);
         let (mut account, handled) = read_and_fold(&files, problems, managed, handle);
+        rayon::broadcast(|_| folder::close_this_threads_folder());
         if !skipped.is_empty() {
             // In path order with the files skipped for their content.
             account.skipped.extend(skipped);

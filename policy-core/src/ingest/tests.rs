@@ -305,8 +305,8 @@ fn ingest_through_a_pipe(name: &str, text: &'static str) -> Option<Account> {
 /// however it is read is reported once, not read again and again.
 #[test]
 fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
-    fn cut_first(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
-        let text = std::fs::read(path)?;
+    fn cut_first(file: &InputFile, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
+        let text = std::fs::read(&file.path)?;
         let half = text.len() / 2;
         Ok(if confirm_end {
             (text, true)
@@ -314,8 +314,8 @@ fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
             (text[..half].to_vec(), false)
         })
     }
-    fn always_cut(path: &Path, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
-        let text = std::fs::read(path)?;
+    fn always_cut(file: &InputFile, confirm_end: bool) -> std::io::Result<(Vec<u8>, bool)> {
+        let text = std::fs::read(&file.path)?;
         Ok((text[..text.len() / 2].to_vec(), confirm_end))
     }
     let dir = std::env::temp_dir().join(format!("rolecall-short-read-{}", std::process::id()));
@@ -326,8 +326,9 @@ fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
     )
     .unwrap();
-    let whole = load_reading(&path, true, false, KEPT_TEXT_BYTES, cut_first);
-    let cut = load_reading(&path, true, false, KEPT_TEXT_BYTES, always_cut);
+    let file = InputFile::at(path, true);
+    let whole = load_reading(&file, false, KEPT_TEXT_BYTES, cut_first);
+    let cut = load_reading(&file, false, KEPT_TEXT_BYTES, always_cut);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(matches!(whole.outcome, Ok((Parsed::Policy(_), _))));
     match cut.outcome {
@@ -1212,4 +1213,72 @@ fn a_refused_policy_stays_refused_across_the_wire() {
     let record = &back.policies[0];
     assert!(record.document.is_none() && record.as_written().is_none());
     assert!(record.compiled.is_rejected());
+}
+
+/// The files of a folder of many are opened by name in a handle of the
+/// folder, one per worker: a worker that moves between folders opens each
+/// file in its own folder, a link is followed as by its path, and a file
+/// gone since the listing is reported by its path.
+#[test]
+fn files_opened_in_their_folders_handle() {
+    let root = std::env::temp_dir().join(format!("rolecall-folders-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let policy = |action: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}]}}"#
+        )
+    };
+    for folder in ["a", "b"] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        for i in 0..FILES_WORTH_A_FOLDER {
+            let action = format!("s3:Get{folder}{i}");
+            std::fs::write(root.join(folder).join(format!("{i}.json")), policy(&action)).unwrap();
+        }
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("b/0.json"), root.join("a/link.json")).unwrap();
+    let listing = collect_files(std::slice::from_ref(&root));
+    let in_folders = listing.files.iter().filter(|f| f.folder.is_some()).count();
+    assert_eq!(
+        in_folders,
+        listing.files.len(),
+        "every file is opened in its folder"
+    );
+    // One worker, alternating folders, then in order (the link last of
+    // `a`): each file is read from its own.
+    let a = listing
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(root.join("a")));
+    let b = listing
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(root.join("b")));
+    let alternating = a.zip(b).flat_map(|(a, b)| [a, b]);
+    for file in alternating.chain(&listing.files) {
+        let (bytes, _) = read_file(file, true).unwrap();
+        assert_eq!(
+            bytes,
+            std::fs::read(&file.path).unwrap(),
+            "{}",
+            file.path.display()
+        );
+    }
+    let gone = &listing.files[1];
+    std::fs::remove_file(&gone.path).unwrap();
+    let loaded = load(gone, KEPT_TEXT_BYTES);
+    folder::close_this_threads_folder();
+    let _ = std::fs::remove_dir_all(&root);
+    match loaded.outcome {
+        Err(Loaded::Problem(problem)) => {
+            assert_eq!(problem.path, gone.path.display().to_string());
+            assert!(
+                problem
+                    .message
+                    .starts_with("cannot read the file: No such file"),
+                "{problem:?}"
+            );
+        }
+        _ => panic!("a file gone since the listing is a problem"),
+    }
 }

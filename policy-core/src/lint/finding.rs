@@ -135,6 +135,11 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         fill(findings, found);
         return;
     }
+    if !findings.iter().any(|f| unlocated(f).is_some()) {
+        // Every policy file's findings located as it was linted: no index
+        // of the files to build.
+        return;
+    }
     let file_of: HashMap<&str, usize> = account
         .sources
         .iter()
