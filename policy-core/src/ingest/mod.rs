@@ -501,7 +501,12 @@ fn load_reading(
     read: Reader,
 ) -> LoadedFile {
     let regular = file.regular;
-    let shown = file.path.display().to_string();
+    // As shown: the path itself when it is UTF-8 (nearly always; cheaper
+    // than formatting it).
+    let shown = match file.path.to_str() {
+        Some(path) => path.to_owned(),
+        None => file.path.display().to_string(),
+    };
     let (bytes, complete) = match read(file, confirm_end) {
         Ok(b) => b,
         Err(e) => {
@@ -543,40 +548,43 @@ fn load_reading(
                 message: "the file is not UTF-8 text".to_owned(),
                 help: None,
             })),
-            // The outputs read as records, in the order `sniff` tells them
-            // apart (every authorization-details output has a `…DetailList`).
-            Ok(text) => match read_output(&text, "DetailList\"", &mut anchors, records::authorization_details_in_parallel, records::AuthorizationDetails::is_authorization_details)
-                .map(|details| Parsed::AuthorizationDetails(Box::new(details)))
-                .or_else(|| read_output(&text, "\"Functions\"", &mut anchors, records::function_list_in_parallel, records::FunctionList::is_function_list).map(|list| Parsed::FunctionList(Box::new(list))))
-                .or_else(|| read_output(&text, "\"EventSourceMappings\"", &mut anchors, records::mapping_list_in_parallel, records::MappingList::is_mapping_list).map(|list| Parsed::MappingList(Box::new(list))))
-            {
-                Some(parsed) => Ok((parsed, (!regular).then_some(text))),
-                // A plain policy document, the common case of a policy
-                // file, is read without a tree.
-                None => match PolicyDocument::read_plain(&text) {
+            // A plain policy document, the common case of a policy file, is
+            // read without a tree; a dump output is given up on at its
+            // first member, before its text is searched for the outputs'
+            // lists.
+            Ok(text) => match PolicyDocument::read_plain(&text) {
                 Some(document) => {
                     let kind = builder::standalone_kind_of(&document);
                     let read = Ok(ParsedPolicy { document, diagnostics: Vec::new() });
                     Ok((Parsed::Policy(builder::compile_read(kind, read)), keep_up_to(kept_text_bytes, text)))
                 }
-                None => match serde_json::from_str::<Value>(&text) {
-                // A larger file's text goes now, before the tree is sniffed
-                // and digested.
-                Ok(value) => Ok((Parsed::Tree(value), keep(text))),
-                Err(e) => Err(Loaded::Problem(IngestProblem {
-                    path: shown.clone(),
-                    line: Some(e.line()),
-                    column: Some(e.column()),
-                    pointer: None,
-                    message: format!("invalid JSON: {}", json_error_message(&e)),
-                    help: Some(if e.is_eof() {
-                        "the file ends early; was the dump cut off? run the AWS CLI command again".to_owned()
-                    } else {
-                        "fix the JSON, or run the AWS CLI command again".to_owned()
-                    }),
-                })),
-            },
-            },
+                // The outputs read as records, in the order `sniff` tells
+                // them apart (every authorization-details output has a
+                // `…DetailList`).
+                None => match read_output(&text, "DetailList\"", &mut anchors, records::authorization_details_in_parallel, records::AuthorizationDetails::is_authorization_details)
+                    .map(|details| Parsed::AuthorizationDetails(Box::new(details)))
+                    .or_else(|| read_output(&text, "\"Functions\"", &mut anchors, records::function_list_in_parallel, records::FunctionList::is_function_list).map(|list| Parsed::FunctionList(Box::new(list))))
+                    .or_else(|| read_output(&text, "\"EventSourceMappings\"", &mut anchors, records::mapping_list_in_parallel, records::MappingList::is_mapping_list).map(|list| Parsed::MappingList(Box::new(list))))
+                {
+                    Some(parsed) => Ok((parsed, (!regular).then_some(text))),
+                    None => match serde_json::from_str::<Value>(&text) {
+                        // A larger file's text goes now, before the tree is
+                        // sniffed and digested.
+                        Ok(value) => Ok((Parsed::Tree(value), keep(text))),
+                        Err(e) => Err(Loaded::Problem(IngestProblem {
+                            path: shown.clone(),
+                            line: Some(e.line()),
+                            column: Some(e.column()),
+                            pointer: None,
+                            message: format!("invalid JSON: {}", json_error_message(&e)),
+                            help: Some(if e.is_eof() {
+                                "the file ends early; was the dump cut off? run the AWS CLI command again".to_owned()
+                            } else {
+                                "fix the JSON, or run the AWS CLI command again".to_owned()
+                            }),
+                        })),
+                    },
+                },
             },
         },
         Some(0xFF | 0xFE) if is_utf16(&bytes) => Err(Loaded::Problem(IngestProblem {
