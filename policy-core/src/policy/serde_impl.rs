@@ -172,9 +172,15 @@ fn array_chars(items: impl IntoIterator<Item = usize>) -> usize {
 
 /// Characters of a string written as JSON (quotes and escapes included).
 fn string_chars(text: &str) -> usize {
-    // Most strings are plain ASCII that JSON writes as it is.
-    let plain = |b: &u8| (0x20..0x7F).contains(b) && *b != b'"' && *b != b'\\';
-    if text.bytes().all(|b| plain(&b)) {
+    // Most strings are plain ASCII that JSON writes as it is. Checked 16
+    // bytes at a time, without a branch per byte, which compiles to vector
+    // compares.
+    let needs_care = |b: u8| !(0x20..0x7F).contains(&b) | (b == b'"') | (b == b'\\');
+    let plain = text
+        .as_bytes()
+        .chunks(16)
+        .all(|chunk| !chunk.iter().fold(false, |care, &b| care | needs_care(b)));
+    if plain {
         return text.len() + 2;
     }
     struct Counting(usize);

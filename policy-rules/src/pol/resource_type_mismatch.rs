@@ -66,7 +66,10 @@ impl Rule for ResourceTypeMismatch {
             return;
         };
         let Ok(catalog) = catalog() else { return };
-        let mut checked = Vec::new();
+        // Whether some resource fits each (type, addressing) compared, for
+        // one statement: its actions mostly name the same few types
+        // (`s3:GetObject`, `s3:PutObject`, `s3:DeleteObject`).
+        let mut fits_type = Vec::new();
         for statement in &document.statements {
             let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
                 continue;
@@ -89,6 +92,7 @@ impl Rule for ResourceTypeMismatch {
             if resources.is_empty() {
                 continue;
             }
+            fits_type.clear();
             for (i, pattern) in statement.action.values.iter().enumerate() {
                 // A literal name (most of them) is one look-up, no list.
                 let (single, expanded);
@@ -106,22 +110,22 @@ impl Rule for ResourceTypeMismatch {
                 // pattern of a type one of the actions takes (placeholders
                 // read as wildcards; an action that takes only `*` has no
                 // type). A wildcard expands to many actions naming the same
-                // few types: each type is compared once (once more for the
-                // actions that take it otherwise addressed). The actions
-                // that take only `*` are looked at after the types, which
-                // settle most statements.
-                checked.clear();
+                // few types: each type is compared once per statement (once
+                // more for the actions that take it otherwise addressed).
+                // The actions that take only `*` are looked at after the
+                // types, which settle most statements.
                 let fits = actions
                     .iter()
                     .flat_map(|action| action.resource_types())
                     .any(|t| {
                         // The addressing is looked up once per type.
                         let key = (t.resource_type(), t.addressing());
-                        if checked.contains(&key) {
-                            return false;
+                        if let Some(&(_, fits)) = fits_type.iter().find(|(k, _)| *k == key) {
+                            return fits;
                         }
-                        checked.push(key);
-                        resources.iter().any(|r| key.0.may_be_named_by_as(r, key.1))
+                        let fits = resources.iter().any(|r| key.0.may_be_named_by_as(r, key.1));
+                        fits_type.push((key, fits));
+                        fits
                     })
                     || actions.iter().any(|action| {
                         resources
