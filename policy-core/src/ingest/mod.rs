@@ -351,6 +351,9 @@ const KEPT_TEXT_BYTES: usize = 8 * 1024;
 /// is several times the size of its text, so large files go one at a time.
 const BATCH_BYTES: usize = 1 << 20;
 
+/// At most this many files a worker in one batch ([`read_and_fold`]).
+const SMALL_FILES_PER_WORKER: usize = 256;
+
 /// How much of a file the first read asks for: a policy file or a
 /// `get-policy` output fits, and needs no look at the file's size.
 const FIRST_READ_BYTES: usize = 16 * 1024;
@@ -854,9 +857,12 @@ fn read_and_fold<T: Send>(
     loop {
         // The next batch is sized from the files just read (file sizes are
         // not known before reading them, and asking costs a call per file).
+        // Small files go a few hundred per worker: every batch ends with
+        // the workers waiting for each other (on 10,000 policy files, 512
+        // files a batch instead of 128 took 2.5 % less CPU).
         let bytes: usize = current.iter().map(|(f, _)| f.bytes).sum();
         let average = (bytes / current.len().max(1)).max(1);
-        let mut count = (BATCH_BYTES / average).min(64 * threads);
+        let mut count = (BATCH_BYTES / average).min(SMALL_FILES_PER_WORKER * threads);
         if bytes >= SPLIT_BYTES {
             // A large dump takes a while to fold, one thread alone: the
             // files after it are parsed meanwhile, as many as make at most
