@@ -229,6 +229,7 @@ impl Catalog {
             type_shapes: Default::default(),
             action_index: Default::default(),
             suggestions: Default::default(),
+            label: Default::default(),
         };
         check(&catalog)?;
         Ok(catalog)

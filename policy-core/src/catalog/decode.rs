@@ -154,6 +154,7 @@ impl Builder {
             type_shapes: Default::default(),
             action_index: Default::default(),
             suggestions: Default::default(),
+            label: Default::default(),
         })
     }
 

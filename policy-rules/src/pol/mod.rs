@@ -58,13 +58,6 @@ pub(crate) fn subject(
     }
 }
 
-/// The catalog's name and date, for messages about what it does not know.
-pub(crate) fn catalog_label(catalog: &policy_core::catalog::Catalog) -> String {
-    let source = catalog.source();
-    let date = source.date.split('T').next().unwrap_or(&source.date);
-    format!("{} {}, {date}", source.name, source.version)
-}
-
 /// Whether a text matches any service prefix or action name: wildcards
 /// only, at least one `*` and at most one `?` (`*`, `**`, `?*`: every
 /// prefix and name has a character; some prefixes, `q`, have only one).

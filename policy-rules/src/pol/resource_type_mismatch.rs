@@ -3,7 +3,7 @@ use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 
-use super::{catalog_label, subject, user_document};
+use super::{subject, user_document};
 
 declare_rule! {
     /// ## What it does
@@ -135,16 +135,21 @@ impl Rule for ResourceTypeMismatch {
                 if fits {
                     continue;
                 }
-                let wanted: Vec<String> = actions
+                // The first three types of the first actions, as examples.
+                let mut wanted = String::new();
+                for t in actions
                     .iter()
                     .take(3)
-                    .flat_map(|a| {
-                        a.resource_types()
-                            .map(|t| format!("`{}`", t.arn_pattern()))
-                            .collect::<Vec<_>>()
-                    })
+                    .flat_map(|a| a.resource_types())
                     .take(3)
-                    .collect();
+                {
+                    if !wanted.is_empty() {
+                        wanted.push_str(", ");
+                    }
+                    wanted.push('`');
+                    wanted.push_str(t.arn_pattern());
+                    wanted.push('`');
+                }
                 // A resource that would fit if the action took suffixed
                 // ARNs, as the type's other actions do: say what to drop.
                 let bare_only = actions
@@ -162,13 +167,12 @@ impl Rule for ResourceTypeMismatch {
                 } else if wanted.is_empty() {
                     format!(
                         "`{pattern}` takes only `\"Resource\": \"*\"`: give it a statement of its own with `\"Resource\": \"*\"` (per {})",
-                        catalog_label(catalog)
+                        catalog.label()
                     )
                 } else {
                     format!(
-                        "`{pattern}` takes resources like {} (per {})",
-                        wanted.join(", "),
-                        catalog_label(catalog)
+                        "`{pattern}` takes resources like {wanted} (per {})",
+                        catalog.label()
                     )
                 };
                 out.report(

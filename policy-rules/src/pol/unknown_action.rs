@@ -3,7 +3,7 @@ use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
 
-use super::{catalog_label, subject, user_document};
+use super::{subject, user_document};
 
 declare_rule! {
     /// ## What it does
@@ -84,7 +84,7 @@ impl Rule for UnknownAction {
                         None => "check the service prefix in the Service Authorization Reference"
                             .to_owned(),
                     };
-                    (format!("service `{prefix}` of `{action}` is not in rolecall's action catalog ({})", catalog_label(catalog)), help)
+                    (format!("service `{prefix}` of `{action}` is not in rolecall's action catalog ({})", catalog.label()), help)
                 } else if wildcard {
                     if !catalog.expand(action).is_empty() {
                         continue;
@@ -92,7 +92,7 @@ impl Rule for UnknownAction {
                     (
                         format!(
                             "`{action}` matches no action in rolecall's action catalog ({})",
-                            catalog_label(catalog)
+                            catalog.label()
                         ),
                         "check the pattern".to_owned(),
                     )
@@ -139,7 +139,7 @@ impl Rule for UnknownAction {
                     (
                         format!(
                             "`{action}` is not in rolecall's action catalog ({})",
-                            catalog_label(catalog)
+                            catalog.label()
                         ),
                         help,
                     )
