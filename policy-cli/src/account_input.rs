@@ -26,10 +26,7 @@ pub fn load_linting(
 ) -> (Account, Vec<PolicyFileOutput>) {
     if rules.lint_policy_files_alone() {
         ingest_handling_policy_files(paths, &embedded_aws_managed, &|file| {
-            let output = rules.run_on_policy_file(file);
-            // A report shows the lines of the files with findings.
-            let keep_text = !output.is_empty();
-            (output, keep_text)
+            rules.run_on_policy_file(file)
         })
     } else {
         (load(paths), Vec::new())

@@ -39,9 +39,7 @@ fn file_by_file(paths: &[PathBuf], selection: &RuleSelection) -> (Account, RunOu
     let prepared = PreparedRules::new(selection);
     assert!(prepared.lint_policy_files_alone());
     let (account, files) = ingest_handling_policy_files(paths, &embedded_aws_managed, &|file| {
-        let output = prepared.run_on_policy_file(file);
-        let keep_text = !output.is_empty();
-        (output, keep_text)
+        prepared.run_on_policy_file(file)
     });
     let output = prepared.run(&account, files);
     (account, output)
@@ -55,28 +53,23 @@ fn assert_same(paths: &[PathBuf]) {
     assert_eq!(found.errors, expected.errors, "{paths:?}");
     assert_eq!(alone.problems, whole.problems, "{paths:?}");
     assert_eq!(alone.skipped, whole.skipped, "{paths:?}");
-    // Every file is still known to the model (reports show its lines), but
-    // a policy file's policy is not kept, nor its text (read again for the
-    // lines a report shows) unless its path is not UTF-8 and it has
-    // findings.
-    let paths_of = |account: &Account| -> Vec<String> {
-        account.sources.iter().map(|s| s.path.to_string()).collect()
+    // Every file is still known to the model (reports show its lines), by
+    // the same paths, but a policy file's policy is not kept, nor its text
+    // (the files are read again for the lines a report shows).
+    let paths_of = |account: &Account| -> Vec<(String, Option<PathBuf>)> {
+        let path = |s: &policy_core::model::SourceFile| {
+            (
+                s.path.to_string(),
+                s.os_path.as_deref().map(Path::to_path_buf),
+            )
+        };
+        account.sources.iter().map(path).collect()
     };
     assert_eq!(paths_of(&alone), paths_of(&whole), "{paths:?}");
     assert!(alone.standalone_policies.is_empty());
-    for (source, as_before) in alone.sources.iter().zip(&whole.sources) {
+    for source in &alone.sources {
         if source.kind == FileKind::PolicyDocument {
-            let has_findings = found
-                .findings
-                .iter()
-                .any(|f| f.location.as_ref().is_some_and(|l| l.file == source.path));
-            let not_utf8 = source.path.contains(char::REPLACEMENT_CHARACTER);
-            assert_eq!(
-                source.text.is_some(),
-                has_findings && not_utf8 && as_before.text.is_some(),
-                "{}",
-                source.path
-            );
+            assert!(source.text.is_none(), "{}", source.path);
         }
     }
     assert_eq!(
@@ -201,9 +194,13 @@ fn a_rule_that_is_not_built_in_sees_the_policy_files_in_the_account() {
     assert!(!account.standalone_policies.is_empty());
 }
 
+/// A file whose path is not UTF-8 is shown with replacement characters
+/// (`policy-\u{FFFD}.json`), and read again by its own path for the lines
+/// and columns of its findings: a policy file linted as it is read, and a
+/// dump's output (a `get-policy` output, its document a JSON string).
 #[cfg(unix)]
 #[test]
-fn a_policy_file_whose_path_is_not_utf8_keeps_its_text_for_the_report() {
+fn files_whose_paths_are_not_utf8_are_read_again_for_their_locations() {
     use std::os::unix::ffi::OsStrExt as _;
     let dir = std::env::temp_dir().join(format!("rolecall-alone-name-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -215,14 +212,47 @@ fn a_policy_file_whose_path_is_not_utf8_keeps_its_text_for_the_report() {
         return;
     }
     std::fs::write(dir.join("plain.json"), text).expect("written");
+    let output = serde_json::json!({
+        "Policy": serde_json::json!({"Version": "2012-10-17", "Id": "default", "Statement": [{
+            "Sid": "s3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "lambda:InvokeFuntion",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:orders"}]}).to_string(),
+        "RevisionId": "1"
+    });
+    let get_policy = std::ffi::OsStr::from_bytes(b"get-policy-\xfe.json");
+    std::fs::write(
+        dir.join(get_policy),
+        serde_json::to_string_pretty(&output).expect("JSON"),
+    )
+    .expect("written");
     let (account, found) = file_by_file(std::slice::from_ref(&dir), &selection());
     assert_eq!(
         found.findings.iter().filter(|f| f.code == "POL002").count(),
-        2
+        3,
+        "{:#?}",
+        found.findings
     );
-    let kept: Vec<bool> = account.sources.iter().map(|s| s.text.is_some()).collect();
-    // `plain.json` sorts first: read again for the report; the other cannot be.
-    assert_eq!(kept, [false, true], "{:?}", account.sources);
+    for finding in found.findings.iter().filter(|f| f.code == "POL002") {
+        let location = finding.location.as_ref().expect("a location");
+        assert!(
+            location.line.is_some() && location.column.is_some(),
+            "{location:?}"
+        );
+    }
+    for source in &account.sources {
+        assert!(
+            source.text.is_none(),
+            "{}: read again, not kept",
+            source.path
+        );
+        assert_eq!(
+            source.os_path.is_some(),
+            source.path.contains(char::REPLACEMENT_CHARACTER),
+            "{}",
+            source.path
+        );
+        assert!(source.read_text().is_some(), "{}", source.path);
+    }
     assert_same(std::slice::from_ref(&dir));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -123,7 +123,10 @@ fn unknown_reason(value: &Value) -> String {
 
 /// One file read from disk and parsed.
 struct LoadedFile {
+    /// The path as shown.
     path: String,
+    /// The path itself, when it is not UTF-8 ([`SourceFile::os_path`]).
+    os_path: Option<Arc<Path>>,
     /// The size of its text.
     bytes: usize,
     /// The parsed file, with its text when it is a small policy file.
@@ -449,7 +452,7 @@ fn load(file: &InputFile, kept_text_bytes: usize) -> LoadedFile {
 }
 
 /// A caller's handler of policy files ([`ingest_handling_policy_files`]).
-type PolicyFileHandler<'h, T> = &'h (dyn Fn(&Account) -> (T, bool) + Sync);
+type PolicyFileHandler<'h, T> = &'h (dyn Fn(&Account) -> T + Sync);
 
 /// [`load`], handing a policy file to `handle`, when there is one, instead
 /// of keeping its policy for the fold.
@@ -470,19 +473,15 @@ fn load_handling<T>(
                 text,
                 kind: FileKind::PolicyDocument,
                 anchors: None,
+                os_path: loaded.os_path.take(),
             };
             let mut account = builder::policy_file_account(source, entry);
-            let (output, keep_text) = handle(&account);
+            let output = handle(&account);
             let mut source = account.sources.swap_remove(0);
             // A report reads a regular file again for the lines it shows,
-            // as it does a dump's outputs: its text goes now. Kept are the
-            // texts that cannot be read again: a pipe's, and, when wanted,
-            // a small file's whose path is not UTF-8 (the path the model
-            // shows is not the file's).
-            let path_shown_as_is = file.path.to_str().is_some();
-            source.text = source.text.filter(|text| {
-                !file.regular || (keep_text && !path_shown_as_is && text.len() <= KEPT_TEXT_BYTES)
-            });
+            // as it does a dump's outputs: its text goes now. A pipe's, which
+            // cannot be read again, is kept.
+            source.text = source.text.filter(|_| !file.regular);
             loaded.outcome = Ok((Parsed::Handled(source), None));
             (loaded, Some(output))
         }
@@ -506,15 +505,19 @@ fn load_reading(
     let regular = file.regular;
     // As shown: the path itself when it is UTF-8 (nearly always; cheaper
     // than formatting it).
-    let shown = match file.path.to_str() {
-        Some(path) => path.to_owned(),
-        None => file.path.display().to_string(),
+    let (shown, os_path) = match file.path.to_str() {
+        Some(path) => (path.to_owned(), None),
+        None => (
+            file.path.display().to_string(),
+            Some(Arc::from(file.path.as_path())),
+        ),
     };
     let (bytes, complete) = match read(file, confirm_end) {
         Ok(b) => b,
         Err(e) => {
             return LoadedFile {
                 path: shown.clone(),
+                os_path,
                 bytes: 0,
                 digests: Default::default(),
                 decoded_policy: None,
@@ -638,6 +641,7 @@ fn load_reading(
     };
     LoadedFile {
         path: shown,
+        os_path,
         bytes: size,
         outcome,
         digests,
@@ -652,7 +656,7 @@ fn load_reading(
 /// (`lint::complete_locations`).
 fn add_source(
     builder: &mut builder::Builder<'_>,
-    path: String,
+    (path, os_path): (String, Option<Arc<Path>>),
     text: Option<Arc<str>>,
     kind: FileKind,
     anchors: Option<ItemAnchors>,
@@ -663,17 +667,19 @@ fn add_source(
         text,
         kind,
         anchors: anchors.map(Arc::new),
+        os_path,
     });
     index
 }
 
 /// Adds one parsed file to the model under construction.
 fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
+    let name = (file.path, file.os_path);
     match file.outcome {
         Ok((Parsed::AuthorizationDetails(details), text)) => {
             let index = add_source(
                 builder,
-                file.path,
+                name,
                 text,
                 FileKind::AuthorizationDetails,
                 file.anchors,
@@ -681,19 +687,13 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
             builder.add_authorization_details(index, *details);
         }
         Ok((Parsed::FunctionList(list), text)) => {
-            let index = add_source(
-                builder,
-                file.path,
-                text,
-                FileKind::FunctionList,
-                file.anchors,
-            );
+            let index = add_source(builder, name, text, FileKind::FunctionList, file.anchors);
             builder.add_function_list(index, *list);
         }
         Ok((Parsed::MappingList(list), text)) => {
             let index = add_source(
                 builder,
-                file.path,
+                name,
                 text,
                 FileKind::EventSourceMappings,
                 file.anchors,
@@ -704,12 +704,12 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
             let kind = sniff(&value);
             if kind == FileKind::Unknown {
                 builder.account.skipped.push(Skipped {
-                    path: file.path,
+                    path: name.0,
                     reason: unknown_reason(&value),
                 });
                 return;
             }
-            let index = add_source(builder, file.path, text, kind, file.anchors);
+            let index = add_source(builder, name, text, kind, file.anchors);
             builder.digests = file.digests;
             builder.decoded_policy = file.decoded_policy;
             builder.add_file(index, kind, &value);
@@ -720,18 +720,12 @@ fn fold(builder: &mut builder::Builder<'_>, file: LoadedFile) {
             rayon::spawn(move || drop(value));
         }
         Ok((Parsed::Policy(entry), text)) => {
-            let index = add_source(
-                builder,
-                file.path,
-                text,
-                FileKind::PolicyDocument,
-                file.anchors,
-            );
+            let index = add_source(builder, name, text, FileKind::PolicyDocument, file.anchors);
             builder.add_standalone_document(index, entry);
         }
         Ok((Parsed::Handled(source), _)) => builder.account.sources.push(source),
         Err(Loaded::Skipped(reason)) => builder.account.skipped.push(Skipped {
-            path: file.path,
+            path: name.0,
             reason,
         }),
         Err(Loaded::Problem(p)) => builder.account.problems.push(p),
@@ -775,17 +769,15 @@ pub fn ingest(paths: &[PathBuf], managed: &ManagedPolicyLookup<'_>) -> Account {
 
 /// [`ingest`], handing each stand-alone policy file to `handle` as soon as
 /// it is read, on the worker that read it, as a model of that file alone:
-/// its source (with its text) and its policy. `handle` returns what it
-/// found and whether the file's text is wanted later (a report shows its
-/// lines). The account keeps the file's source, not its policy; its text
-/// only if it cannot be read again (a pipe's; a small wanted one's whose
-/// path is not UTF-8). A linter thus judges each file while it is in the
-/// cache, and memory holds what it found instead of every policy. Returns
-/// the account and what `handle` returned, in path order.
+/// its source (with its text) and its policy. The account keeps the
+/// file's source, not its policy; its text only if it cannot be read again
+/// (a pipe's). A linter thus judges each file while it is in the cache, and
+/// memory holds what it found instead of every policy. Returns the account
+/// and what `handle` returned, in path order.
 pub fn ingest_handling_policy_files<T: Send>(
     paths: &[PathBuf],
     managed: &ManagedPolicyLookup<'_>,
-    handle: &(dyn Fn(&Account) -> (T, bool) + Sync),
+    handle: &(dyn Fn(&Account) -> T + Sync),
 ) -> (Account, Vec<T>) {
     ingest_with(paths, managed, Some(handle))
 }

@@ -67,14 +67,6 @@ pub struct PolicyFileOutput {
     errors: Vec<RuleError>,
 }
 
-impl PolicyFileOutput {
-    /// Whether the rules found nothing in the file: its text is then not
-    /// needed to show any of its lines.
-    pub fn is_empty(&self) -> bool {
-        self.findings.is_empty() && self.errors.is_empty()
-    }
-}
-
 static NO_OPTIONS: Value = Value::Null;
 
 impl<'s> PreparedRules<'s> {

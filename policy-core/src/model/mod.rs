@@ -59,14 +59,26 @@ pub struct SourceFile {
     /// parallel.
     #[serde(skip)]
     pub anchors: Option<Arc<crate::locate::ItemAnchors>>,
+    /// The file's own path when it is not UTF-8 (`path` shows it with
+    /// replacement characters, and names no file): the file is read again
+    /// from it. `None` when `path` is the file's.
+    #[serde(skip)]
+    pub os_path: Option<Arc<Path>>,
 }
 
 impl SourceFile {
-    /// The file's text: held, or read again from `path`.
+    /// Where the file is read again.
+    pub fn file_path(&self) -> &Path {
+        self.os_path
+            .as_deref()
+            .unwrap_or_else(|| Path::new(&*self.path))
+    }
+
+    /// The file's text: held, or read again from [`SourceFile::file_path`].
     pub fn read_text(&self) -> Option<Arc<str>> {
         match &self.text {
             Some(text) => Some(text.clone()),
-            None => read_source(Path::new(&*self.path)).ok().map(Arc::from),
+            None => read_source(self.file_path()).ok().map(Arc::from),
         }
     }
 
@@ -75,7 +87,7 @@ impl SourceFile {
     /// the items the pointers lead into.
     pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<crate::locate::Location>> {
         if let (None, Some(anchors)) = (&self.text, &self.anchors) {
-            if let Some(found) = locate_in_file_items(Path::new(&*self.path), pointers, anchors) {
+            if let Some(found) = locate_in_file_items(self.file_path(), pointers, anchors) {
                 return found;
             }
         }
@@ -84,7 +96,7 @@ impl SourceFile {
         let read;
         let text: &str = match &self.text {
             Some(text) => text,
-            None => match read_source(Path::new(&*self.path)) {
+            None => match read_source(self.file_path()) {
                 Ok(text) => {
                     read = text;
                     &read

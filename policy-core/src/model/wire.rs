@@ -136,6 +136,7 @@ impl Account {
                     text: None,
                     kind: s.kind,
                     anchors: None,
+                    os_path: None,
                 })
                 .collect(),
             policies,
