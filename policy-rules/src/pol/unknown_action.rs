@@ -60,6 +60,10 @@ impl Rule for UnknownAction {
                     continue;
                 };
                 let wildcard = action.contains(['*', '?']);
+                // Most actions are known: one look-up settles them.
+                if !wildcard && catalog.action(action).is_some() {
+                    continue;
+                }
                 let service = catalog.service(prefix);
                 let known_service = prefix.contains(['*', '?']) || service.is_some();
                 let (message, help) = if !known_service {
@@ -96,8 +100,6 @@ impl Rule for UnknownAction {
                         ),
                         "check the pattern".to_owned(),
                     )
-                } else if service.and_then(|s| s.action(name)).is_some() {
-                    continue;
                 } else if let Some(actions) = api_operation_authorized_as(action) {
                     // An API operation's name: the closest action name
                     // would be the wrong hint (`s3:ListBucket`).
