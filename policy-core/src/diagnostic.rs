@@ -106,6 +106,28 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Appends an array index to a JSON pointer (`/Statement` + 3 →
+/// `/Statement/3`). Written without the formatting machinery: every
+/// statement, and every list item a finding points at, has one.
+pub fn item_pointer(parent: &str, index: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = index;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut pointer = String::with_capacity(parent.len() + 1 + digits.len() - start);
+    pointer.push_str(parent);
+    pointer.push('/');
+    pointer.extend(digits[start..].iter().map(|&d| char::from(d)));
+    pointer
+}
+
 /// Appends a reference token to a JSON pointer.
 pub fn child_pointer(parent: &str, token: &str) -> String {
     let mut pointer = String::with_capacity(parent.len() + token.len() + 1);
@@ -139,5 +161,22 @@ pub fn json_error_message(error: &serde_json::Error) -> String {
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_owned(),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_pointers_are_written_as_format_writes_them() {
+        for index in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX as usize, usize::MAX] {
+            assert_eq!(
+                item_pointer("/Statement", index),
+                format!("/Statement/{index}")
+            );
+            assert_eq!(item_pointer("", index), format!("/{index}"));
+        }
+        assert_eq!(child_pointer("/Condition", "a/b~c"), "/Condition/a~1b~0c");
     }
 }

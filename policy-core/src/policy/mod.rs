@@ -142,7 +142,7 @@ impl Patterns {
     /// are only needed when something is reported.
     pub fn pointer_of(&self, index: usize) -> String {
         if self.is_array {
-            format!("{}/{index}", self.pointer)
+            crate::diagnostic::item_pointer(&self.pointer, index)
         } else {
             self.pointer.clone()
         }
@@ -228,7 +228,7 @@ impl Condition {
     /// pointers are only needed when something is reported.
     pub fn pointer_of(&self, index: usize) -> String {
         if self.is_array {
-            format!("{}/{index}", self.pointer)
+            crate::diagnostic::item_pointer(&self.pointer, index)
         } else {
             self.pointer.clone()
         }

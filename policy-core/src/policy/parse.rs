@@ -175,7 +175,7 @@ impl PolicyDocument {
                 // have one or two (a doubling vector would hold four).
                 statements.reserve_exact(list.len());
                 for (index, item) in list.iter().enumerate() {
-                    let pointer = format!("/Statement/{index}");
+                    let pointer = crate::diagnostic::item_pointer("/Statement", index);
                     match item {
                         Value::Object(statement) => {
                             if let Some(s) = read_statement(

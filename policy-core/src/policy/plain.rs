@@ -285,7 +285,7 @@ impl<'de> Visitor<'de> for StatementsSeed {
             let index = statements.len();
             let seed = StatementVisitor {
                 index,
-                pointer: format!("/Statement/{index}"),
+                pointer: crate::diagnostic::item_pointer("/Statement", index),
             };
             match seq.next_element_seed(seed)? {
                 Some(statement) => statements.push(statement),
@@ -443,7 +443,7 @@ impl<'de> Visitor<'de> for PrincipalSeed {
                         kind,
                         value,
                         pointer: if is_array {
-                            format!("{at}/{i}")
+                            crate::diagnostic::item_pointer(&at, i)
                         } else {
                             at.clone()
                         },
