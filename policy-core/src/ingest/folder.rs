@@ -15,6 +15,27 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// Paths at least this long are opened whole: every system opens them
+/// (Linux up to 4,095 bytes, macOS up to 1,023).
+pub(super) const SHORT_PATH: usize = 1024;
+
+/// Whether the process may hold a folder handle in each of `threads`
+/// workers: they need a descriptor each for it and one for the file they
+/// read, and the limit of open files (often 1,024; 256 on macOS) must leave
+/// room for the rest. Otherwise files are opened by path.
+pub(super) fn affordable(threads: usize) -> bool {
+    #[cfg(unix)]
+    {
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+        limit.is_none_or(|limit| limit >= 2 * threads as u64 + 64)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = threads;
+        false
+    }
+}
+
 /// A folder whose files are opened by name.
 pub(super) struct Folder {
     /// Unique in the process: which folder a worker's handle is of.

@@ -239,6 +239,8 @@ struct Listing {
     files: Vec<InputFile>,
     problems: Vec<IngestProblem>,
     skipped: Vec<Skipped>,
+    /// Whether files are opened in their folders ([`folder::affordable`]).
+    in_folders: bool,
 }
 
 /// A folder's files are opened by name in it ([`folder`]) when it has at
@@ -249,7 +251,10 @@ const FILES_WORTH_A_FOLDER: usize = 8;
 /// The files under `paths` (folders are walked recursively), sorted, each
 /// once. Paths that do not exist are reported as problems.
 fn collect_files(paths: &[PathBuf]) -> Listing {
-    let mut listing = Listing::default();
+    let mut listing = Listing {
+        in_folders: folder::affordable(rayon::current_num_threads()),
+        ..Listing::default()
+    };
     for path in paths {
         let metadata = std::fs::metadata(path);
         if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
@@ -316,11 +321,18 @@ fn walk(dir: &Path, listing: &mut Listing) {
     }
     listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     listing.files.reserve(listed.len());
-    let files = listed
+    let (files, longest_name) = listed
         .iter()
         .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.is_file()))
-        .count();
-    let folder = (files >= FILES_WORTH_A_FOLDER).then(|| Arc::new(folder::Folder::new(dir)));
+        .fold((0, 0), |(count, longest), (name, _)| {
+            (count + 1, longest.max(name.len()))
+        });
+    // A path too long for the system to open whole would open in its
+    // folder: its files are opened by path, as those of a small folder
+    // are, so that each reads (or fails) the same way wherever it is.
+    let short_paths = dir.as_os_str().len() + 1 + longest_name < folder::SHORT_PATH;
+    let folder = (listing.in_folders && files >= FILES_WORTH_A_FOLDER && short_paths)
+        .then(|| Arc::new(folder::Folder::new(dir)));
     for (name, file_type) in listed {
         let path = dir.join(name);
         match file_type {
@@ -796,6 +808,7 @@ fn ingest_with<T: Send>(
             files,
             problems,
             skipped,
+            ..
         } = collect_files(paths);
         let (mut account, handled) = read_and_fold(&files, problems, managed, handle);
         rayon::broadcast(|_| folder::close_this_threads_folder());
