@@ -197,7 +197,8 @@ fn a_rule_that_is_not_built_in_sees_the_policy_files_in_the_account() {
 /// A file whose path is not UTF-8 is shown with replacement characters
 /// (`policy-\u{FFFD}.json`), and read again by its own path for the lines
 /// and columns of its findings: a policy file linted as it is read, and a
-/// dump's output (a `get-policy` output, its document a JSON string).
+/// dump's output (a `get-policy` output, its document a JSON string). Two
+/// files shown alike are told apart.
 #[cfg(unix)]
 #[test]
 fn files_whose_paths_are_not_utf8_are_read_again_for_their_locations() {
@@ -212,6 +213,19 @@ fn files_whose_paths_are_not_utf8_are_read_again_for_their_locations() {
         return;
     }
     std::fs::write(dir.join("plain.json"), text).expect("written");
+    // Shown as the same name as the first: each is located in its own text.
+    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<Value>(text).expect("JSON"))
+        .expect("JSON");
+    let pretty_line = pretty
+        .lines()
+        .position(|l| l.contains("GetObjekt"))
+        .expect("the action")
+        + 1;
+    std::fs::write(
+        dir.join(std::ffi::OsStr::from_bytes(b"policy-\xfe.json")),
+        pretty,
+    )
+    .expect("written");
     let output = serde_json::json!({
         "Policy": serde_json::json!({"Version": "2012-10-17", "Id": "default", "Statement": [{
             "Sid": "s3", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
@@ -228,17 +242,25 @@ fn files_whose_paths_are_not_utf8_are_read_again_for_their_locations() {
     let (account, found) = file_by_file(std::slice::from_ref(&dir), &selection());
     assert_eq!(
         found.findings.iter().filter(|f| f.code == "POL002").count(),
-        3,
+        4,
         "{:#?}",
         found.findings
     );
+    let mut lines_in_policy_files = Vec::new();
     for finding in found.findings.iter().filter(|f| f.code == "POL002") {
         let location = finding.location.as_ref().expect("a location");
         assert!(
             location.line.is_some() && location.column.is_some(),
             "{location:?}"
         );
+        if location.file.ends_with("/policy-\u{FFFD}.json") {
+            lines_in_policy_files.extend(location.line);
+        }
     }
+    lines_in_policy_files.sort_unstable();
+    // The compact file's action is on its first line, the pretty one's
+    // further down.
+    assert_eq!(lines_in_policy_files, [1, pretty_line]);
     for source in &account.sources {
         assert!(
             source.text.is_none(),

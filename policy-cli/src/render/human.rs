@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use policy_core::lint::{Finding, Severity};
-use policy_core::model::{Account, SourceFile};
+use policy_core::model::{Account, SourceLookup};
 
 use super::Report;
 
@@ -67,19 +67,21 @@ fn marker_padding(line: &str, column: usize) -> String {
 /// The input files' lines, read on first use: the model keeps no copy of
 /// the input, and a report points into few of its files.
 struct SourceLines<'a> {
-    /// The input files by path (a report may point into thousands).
-    sources: HashMap<&'a str, &'a SourceFile>,
-    /// Path → the file's text and where each line starts.
-    files: HashMap<String, Option<LinedText>>,
+    /// The input files (a report may point into thousands).
+    sources: SourceLookup<'a>,
+    /// The index of a file in the account's → its text and where each line
+    /// starts.
+    files: HashMap<usize, Option<LinedText>>,
 }
 
 /// A file's text and where each of its lines starts.
 type LinedText = (Arc<str>, Vec<usize>);
 
 impl SourceLines<'_> {
-    fn line(&mut self, file: &str, line: usize) -> Option<&str> {
+    fn line(&mut self, file: &Arc<str>, line: usize) -> Option<&str> {
         let sources = &self.sources;
-        let entry = self.files.entry(file.to_owned()).or_insert_with(|| {
+        let index = sources.index_of(file)?;
+        let entry = self.files.entry(index).or_insert_with(|| {
             let text = sources.get(file)?.read_text()?;
             let starts = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -96,11 +98,7 @@ impl SourceLines<'_> {
 pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
     let style = Style { colour };
     let mut sources = SourceLines {
-        sources: account
-            .sources
-            .iter()
-            .map(|source| (&*source.path, source))
-            .collect(),
+        sources: SourceLookup::new(&account.sources),
         files: HashMap::new(),
     };
     let mut out = String::new();

@@ -125,7 +125,6 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         finding.location.as_deref().filter(|l| l.line.is_none())
     }
     use rayon::prelude::*;
-    use std::collections::HashMap;
     if let [file] = account.sources.as_slice() {
         // One file (a policy file linted as it is read): no index, no tasks.
         let wanted: Vec<usize> = (0..findings.len())
@@ -140,17 +139,12 @@ pub fn complete_locations(account: &Account, findings: &mut [Finding]) {
         // of the files to build.
         return;
     }
-    let file_of: HashMap<&str, usize> = account
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (&*s.path, i))
-        .collect();
+    let lookup = crate::model::SourceLookup::new(&account.sources);
     // (file, finding) pairs, grouped by file.
     let mut wanted: Vec<(usize, usize)> = findings
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| Some((*file_of.get(&*unlocated(f)?.file)?, i)))
+        .filter_map(|(i, f)| Some((lookup.index_of(&unlocated(f)?.file)?, i)))
         .collect();
     wanted.sort_unstable();
     let groups: Vec<&[(usize, usize)]> = wanted.chunk_by(|a, b| a.0 == b.0).collect();

@@ -108,6 +108,54 @@ impl SourceFile {
     }
 }
 
+/// Finds the source file a finding's location names
+/// ([`crate::lint::Location::file`]). A location holds the model's own name
+/// of its file (the same `Arc`) and is found by it, so that two files whose
+/// non-UTF-8 names show alike (`policy-\u{FFFD}.json`) are told apart; one
+/// that names its file by a copy of the name (a plugin's finding) is found
+/// by the name, when only one file has it.
+pub struct SourceLookup<'a> {
+    sources: &'a [SourceFile],
+    by_identity: rustc_hash::FxHashMap<*const u8, usize>,
+    /// `None` for a name several files show.
+    by_name: rustc_hash::FxHashMap<&'a str, Option<usize>>,
+}
+
+impl<'a> SourceLookup<'a> {
+    /// Indexes `sources`.
+    pub fn new(sources: &'a [SourceFile]) -> Self {
+        let mut by_identity = rustc_hash::FxHashMap::default();
+        let mut by_name = rustc_hash::FxHashMap::default();
+        by_identity.reserve(sources.len());
+        by_name.reserve(sources.len());
+        for (i, source) in sources.iter().enumerate() {
+            by_identity.insert(Arc::as_ptr(&source.path).cast::<u8>(), i);
+            by_name
+                .entry(&*source.path)
+                .and_modify(|index| *index = None)
+                .or_insert(Some(i));
+        }
+        SourceLookup {
+            sources,
+            by_identity,
+            by_name,
+        }
+    }
+
+    /// The index in the account's sources of the file `file` names.
+    pub fn index_of(&self, file: &Arc<str>) -> Option<usize> {
+        match self.by_identity.get(&Arc::as_ptr(file).cast::<u8>()) {
+            Some(&index) => Some(index),
+            None => *self.by_name.get(&**file)?,
+        }
+    }
+
+    /// The file `file` names.
+    pub fn get(&self, file: &Arc<str>) -> Option<&'a SourceFile> {
+        self.sources.get(self.index_of(file)?)
+    }
+}
+
 /// [`crate::locate::locate_in_items`] on a file, each item read at its
 /// offset (Unix; elsewhere the whole file is read).
 fn locate_in_file_items(
