@@ -73,8 +73,13 @@ pub fn parse(args: &[String]) -> Result<Options> {
         }
     }
     let functions = functions.context("give --functions N")?;
+    if roles == Some(0) {
+        bail!("`--roles 0`: every function needs an execution role; give --roles 1 or more");
+    }
     Ok(Options {
-        roles: roles.unwrap_or(functions),
+        // One role at least, also for an account of no functions: the
+        // shared managed policies and boundaries are attached to roles.
+        roles: roles.unwrap_or(functions).max(1),
         functions,
         seed,
         out: out.context("give the output folder")?,
@@ -655,6 +660,24 @@ fn policy_statement(rng: &mut Rng, team: &str, i: usize, s: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--roles` defaults to one role per function, at least one; asking
+    /// for none is refused, as every function needs an execution role.
+    #[test]
+    fn role_count_is_one_at_least() {
+        let args = |text: &str| -> Vec<String> { text.split(' ').map(str::to_owned).collect() };
+        assert_eq!(parse(&args("--functions 30 out")).unwrap().roles, 30);
+        assert_eq!(parse(&args("--functions 0 out")).unwrap().roles, 1);
+        assert_eq!(
+            parse(&args("--roles 5 --functions 30 out")).unwrap().roles,
+            5
+        );
+        let refused = parse(&args("--roles 0 --functions 30 out")).err().unwrap();
+        assert!(
+            refused.to_string().contains("--roles 1 or more"),
+            "{refused}"
+        );
+    }
 
     /// The same account written in pages and merged (as the AWS CLI prints
     /// it) is the same account to rolecall: the same findings on the same
