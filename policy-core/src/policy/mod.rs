@@ -218,6 +218,10 @@ pub struct Condition {
     /// Whether the values were written as a list (`["a"]`) rather than a
     /// single value (`"a"`).
     pub is_array: bool,
+    /// How many of the values were written bare, as JSON numbers or
+    /// booleans (`false`, `10`) rather than strings: the document's size
+    /// as written counts them without quotes.
+    pub bare_values: usize,
     /// JSON pointer of the key inside the Condition block.
     pub pointer: String,
 }

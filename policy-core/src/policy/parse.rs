@@ -617,6 +617,11 @@ fn read_conditions(
         for (key, values) in keys {
             let key_pointer = child_pointer(&op_pointer, key);
             let is_array = values.is_array();
+            let bare = |value: &Value| matches!(value, Value::Number(_) | Value::Bool(_));
+            let bare_values = match values {
+                Value::Array(items) => items.iter().filter(|item| bare(item)).count(),
+                other => usize::from(bare(other)),
+            };
             let values = match values {
                 Value::Array(items) => {
                     let mut out = Vec::with_capacity(items.len());
@@ -650,6 +655,7 @@ fn read_conditions(
                 key: key.clone(),
                 values,
                 is_array,
+                bare_values,
                 pointer: key_pointer,
             });
         }

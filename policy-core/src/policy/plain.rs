@@ -77,15 +77,34 @@ impl<'de> Deserialize<'de> for Name<'de> {
 struct StringList {
     values: Vec<String>,
     is_array: bool,
+    /// How many values were written bare (numbers, booleans).
+    bare: usize,
 }
 
 impl StringList {
     /// One value, not in a list.
-    fn one(value: String) -> StringList {
+    fn one(item: ItemText) -> StringList {
         StringList {
-            values: vec![value],
+            values: vec![item.text],
             is_array: false,
+            bare: usize::from(item.bare),
         }
+    }
+}
+
+/// One item as text, and whether it was written bare: a JSON number or
+/// boolean rather than a string.
+struct ItemText {
+    text: String,
+    bare: bool,
+}
+
+impl ItemText {
+    fn string(text: String) -> ItemText {
+        ItemText { text, bare: false }
+    }
+    fn bare(text: String) -> ItemText {
+        ItemText { text, bare: true }
     }
 }
 
@@ -144,8 +163,8 @@ struct ListVisitor<I>(I);
 struct ItemSeed<I>(I);
 
 impl<'de, I: Item> DeserializeSeed<'de> for ItemSeed<I> {
-    type Value = String;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+    type Value = ItemText;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ItemText, D::Error> {
         deserializer.deserialize_any(ItemVisitor(self.0))
     }
 }
@@ -153,28 +172,35 @@ impl<'de, I: Item> DeserializeSeed<'de> for ItemSeed<I> {
 struct ItemVisitor<I>(I);
 
 impl<'de, I: Item> Visitor<'de> for ItemVisitor<I> {
-    type Value = String;
+    type Value = ItemText;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a scalar")
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        self.0.string(v.to_owned()).ok_or_else(not_plain)
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<ItemText, E> {
+        self.visit_string(v.to_owned())
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        self.0.string(v).ok_or_else(not_plain)
+    fn visit_string<E: de::Error>(self, v: String) -> Result<ItemText, E> {
+        self.0.string(v).map(ItemText::string).ok_or_else(not_plain)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
-        self.0.boolean(v).ok_or_else(not_plain)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<ItemText, E> {
+        self.0.boolean(v).map(ItemText::bare).ok_or_else(not_plain)
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-        self.0.number(v.into()).ok_or_else(not_plain)
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ItemText, E> {
+        self.0
+            .number(v.into())
+            .map(ItemText::bare)
+            .ok_or_else(not_plain)
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-        self.0.number(v.into()).ok_or_else(not_plain)
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ItemText, E> {
+        self.0
+            .number(v.into())
+            .map(ItemText::bare)
+            .ok_or_else(not_plain)
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<ItemText, E> {
         serde_json::Number::from_f64(v)
             .and_then(|n| self.0.number(n))
+            .map(ItemText::bare)
             .ok_or_else(not_plain)
     }
 }
@@ -204,14 +230,17 @@ impl<'de, I: Item> Visitor<'de> for ListVisitor<I> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StringList, A::Error> {
         let mut values = Vec::new();
-        while let Some(value) = seq.next_element_seed(ItemSeed(self.0))? {
-            values.push(value);
+        let mut bare = 0;
+        while let Some(item) = seq.next_element_seed(ItemSeed(self.0))? {
+            values.push(item.text);
+            bare += usize::from(item.bare);
         }
         // Sized as the careful reader sizes it.
         values.shrink_to_fit();
         Ok(StringList {
             values,
             is_array: true,
+            bare,
         })
     }
 }
@@ -374,7 +403,9 @@ fn patterns<'de, A: MapAccess<'de>>(
     negated: bool,
     pointer: String,
 ) -> Result<Patterns, A::Error> {
-    let StringList { values, is_array } = map.next_value()?;
+    let StringList {
+        values, is_array, ..
+    } = map.next_value()?;
     if values.is_empty() {
         return Err(not_plain());
     }
@@ -520,13 +551,18 @@ impl<'de> Visitor<'de> for OperatorSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut conditions: Vec<Condition> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            let ScalarList(StringList { values, is_array }) = map.next_value()?;
+            let ScalarList(StringList {
+                values,
+                is_array,
+                bare,
+            }) = map.next_value()?;
             conditions.push(Condition {
                 operator: self.operator,
                 pointer: child_pointer(&self.pointer, &key),
                 key,
                 values,
                 is_array,
+                bare_values: bare,
             });
         }
         // A key written twice: found next to itself once sorted.

@@ -78,15 +78,16 @@ impl PolicyDocument {
 
 impl PolicyDocument {
     /// The number of characters IAM counts against its size quotas: the
-    /// document without white space, as written. The model keeps whether
-    /// `Action`, `Resource` and each condition key's values were a string or
-    /// a list. What it does not
-    /// keep is counted in its shorter form, so that a policy is never
-    /// reported over its quota for a form it may not have used: a
-    /// principal's single value as a string, a single statement as an
-    /// object, a condition value that reads as a boolean or number without
-    /// quotes. The canonical text
-    /// ([`PolicyDocument::canonical_chars`]) writes every list as a list.
+    /// document without white space, as written. The model keeps how each
+    /// element was written — `Action`, `Resource`, a principal kind's and a
+    /// condition key's values as a string or a list, a condition value as
+    /// a string or bare (`false`, `10`), a single statement as the object
+    /// itself — which is what the count differs by from the canonical text
+    /// ([`PolicyDocument::canonical_chars`]), which writes every list as a
+    /// list and every value as a string. Statements left out for an error
+    /// are not counted; a document of one such statement is counted as if
+    /// it were written as an object, so that it is never reported over its
+    /// quota for a form it may not have used.
     pub fn written_chars(&self) -> usize {
         // A one-element list written as a string saves its two brackets.
         let brackets = |is_list: bool, len: usize| if !is_list && len == 1 { 2 } else { 0 };
@@ -99,45 +100,44 @@ impl PolicyDocument {
                     .resource
                     .as_ref()
                     .map_or(0, |r| brackets(r.is_array, r.values.len()));
-                let principals = match statement.principal.as_ref().map(|p| &p.principals) {
-                    Some(Principals::Entries(entries)) => {
-                        let mut per_kind: std::collections::BTreeMap<&str, usize> =
-                            std::collections::BTreeMap::new();
-                        for entry in entries {
-                            *per_kind.entry(entry.kind.key()).or_default() += 1;
+                let principals = match statement.principal.as_ref() {
+                    Some(element) => match &element.principals {
+                        // A kind written as a string: its one entry is at
+                        // the kind's own pointer, not at an index under it.
+                        Principals::Entries(entries) => {
+                            entries
+                                .iter()
+                                .filter(|entry| {
+                                    entry
+                                        .pointer
+                                        .strip_prefix(element.pointer.as_str())
+                                        .and_then(|rest| rest.strip_prefix('/'))
+                                        == Some(entry.kind.key())
+                                })
+                                .count()
+                                * 2
                         }
-                        per_kind.values().map(|&n| brackets(false, n)).sum()
-                    }
-                    _ => 0,
+                        Principals::Everyone => 0,
+                    },
+                    None => 0,
                 };
-                // A condition value that reads as a JSON boolean or number
-                // may have been written without quotes (`false`, `10`).
                 let conditions: usize = statement
                     .conditions
                     .iter()
-                    .map(|c| {
-                        let unquoted = c.values.iter().filter(|v| may_be_unquoted(v)).count();
-                        brackets(c.is_array, c.values.len()) + 2 * unquoted
-                    })
+                    .map(|c| brackets(c.is_array, c.values.len()) + 2 * c.bare_values)
                     .sum();
                 action + resource + principals + conditions
             })
             .sum();
-        // A single statement may be written as the object itself.
-        let statement = brackets(false, self.statement_count);
+        // One statement written as the object itself; when it was left
+        // out, the shorter form.
+        let single_statement = match self.statements.first() {
+            Some(first) => first.pointer == "/Statement",
+            None => self.statement_count == 1,
+        };
+        let statement = if single_statement { 2 } else { 0 };
         self.canonical_chars().saturating_sub(saved + statement)
     }
-}
-
-/// Whether a condition value could have been written as a JSON boolean or
-/// number rather than a string.
-fn may_be_unquoted(value: &str) -> bool {
-    value == "true"
-        || value == "false"
-        || (value.starts_with(|c: char| c == '-' || c.is_ascii_digit())
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
 }
 
 /// Characters of a JSON object being counted: `{`, `"key":value` members
@@ -433,11 +433,21 @@ mod tests {
             r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}}"#,
             r#"{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false},"NumericGreaterThan":{"s3:max-keys":10}}}}"#,
             r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:username":["a"]},"IpAddress":{"aws:SourceIp":["10.0.0.0/8","10.1.0.0/16"]}}}}"#,
+            // One statement in a list; principals of one value in a list
+            // and as a string; numbers and booleans quoted, bare, mixed.
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["111122223333"],"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction"}]}"#,
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":["s3.amazonaws.com","sns.amazonaws.com"],"AWS":"*"},"Action":"lambda:InvokeFunction"},{"Effect":"Deny","Principal":"*","Action":"*"}]}"#,
+            r#"{"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"},"NumericGreaterThan":{"s3:max-keys":["10",20,"30"]}}}}"#,
+            r#"{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":[false]},"NumericLessThan":{"s3:max-keys":-1.5}}}]}"#,
         ] {
             let document = PolicyDocument::from_value(&serde_json::from_str(text).unwrap())
                 .unwrap()
                 .document;
             assert_eq!(document.written_chars(), text.chars().count(), "{text}");
+            // The reader of plain documents keeps the same forms.
+            let plain = PolicyDocument::read_plain(text).unwrap();
+            assert_eq!(plain.written_chars(), text.chars().count(), "{text}");
         }
     }
 

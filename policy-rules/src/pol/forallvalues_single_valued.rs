@@ -1,3 +1,4 @@
+use policy_core::catalog::catalog;
 use policy_core::declare_rule;
 use policy_core::lint::{Context, Findings, Rule, RuleMeta};
 use policy_core::model::PolicyRecord;
@@ -5,41 +6,15 @@ use policy_core::policy::{BaseOperator, Effect, SetQualifier};
 
 use super::{subject, user_document};
 
-/// Global keys that only ever carry one value.
-const SINGLE_VALUED: &[&str] = &[
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:principalorgid",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:principaltype",
-    "aws:username",
-    "aws:userid",
-    "aws:sourceip",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:securetransport",
-    "aws:requestedregion",
-    "aws:currenttime",
-    "aws:epochtime",
-    "aws:multifactorauthpresent",
-    "aws:principalisawsservice",
-    "aws:principalservicename",
-    "aws:resourceaccount",
-    "aws:resourceorgid",
-    "aws:sourceorgid",
-    "lambda:functionurlauthtype",
-    "lambda:functionarn",
-    "lambda:sourcefunctionarn",
-];
-
+/// Whether `key` carries one value at most, as the action catalog types it:
+/// every `ArrayOf…` type is multivalued, every other type is not. A key the
+/// catalog does not type (a federated provider's `…:amr`) may carry several.
 fn single_valued(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    SINGLE_VALUED.contains(&key.as_str())
-        || ["aws:resourcetag/", "aws:principaltag/", "aws:requesttag/"]
-            .iter()
-            .any(|p| key.starts_with(p))
+    catalog().is_ok_and(|catalog| {
+        catalog
+            .condition_key_type(key)
+            .is_some_and(|key_type| !key_type.is_multivalued())
+    })
 }
 
 declare_rule! {

@@ -7,17 +7,17 @@ use policy_core::model::PolicyRecord;
 
 use super::{subject, user_policy};
 
-/// The question asked of every policy: may an IAM user of the account pass
-/// one of its roles, to no service in particular? Built once.
 /// The account a probe is made in when the policy names none.
 const PROBE_ACCOUNT: &str = "111122223333";
 
-/// A principal and request context in `account`, asking to pass a role of
-/// that account no statement can have named: only a wildcard spanning all
-/// of the account's roles allows it.
-fn probe(account: &str) -> Option<(Principal, RequestContext, String)> {
-    let principal =
-        Principal::parse(&format!("arn:aws:iam::{account}:user/rolecall-probe")).ok()?;
+/// A principal and request context in `account` of `partition`, asking to
+/// pass a role of that account no statement can have named: only a
+/// wildcard spanning all of the account's roles allows it.
+fn probe(partition: &str, account: &str) -> Option<(Principal, RequestContext, String)> {
+    let principal = Principal::parse(&format!(
+        "arn:{partition}:iam::{account}:user/rolecall-probe"
+    ))
+    .ok()?;
     let mut context = RequestContext::new();
     context.insert(
         "aws:PrincipalAccount",
@@ -30,7 +30,7 @@ fn probe(account: &str) -> Option<(Principal, RequestContext, String)> {
         "iam:PassedToService",
         ContextValue::Single("rolecall-probe.amazonaws.com".to_owned()),
     );
-    let role = format!("arn:aws:iam::{account}:role/{}", PROBE_ROLES[0]);
+    let role = format!("arn:{partition}:iam::{account}:role/{}", PROBE_ROLES[0]);
     Some((principal, context, role))
 }
 
@@ -39,16 +39,23 @@ fn probe(account: &str) -> Option<(Principal, RequestContext, String)> {
 /// where one that matches the first only might just end in `-role`.
 const PROBE_ROLES: [&str; 2] = ["rolecall-any-role", "Z9"];
 
+/// The question asked of every policy: may an IAM user of an account of
+/// the `aws` partition pass one of its roles, to no service in particular?
+/// Built once.
 static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext, String)>> =
-    std::sync::LazyLock::new(|| probe(PROBE_ACCOUNT));
+    std::sync::LazyLock::new(|| probe("aws", PROBE_ACCOUNT));
 
-/// The accounts whose roles the policy's resources name literally
-/// (`arn:aws:iam::123456789012:role/*`), at most a few: a policy written
-/// for one account grants "any role" as `role/*` in that account.
-fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
-    let mut accounts: Vec<&str> = Vec::new();
+/// The (partition, account) pairs whose roles the policy's IAM resources
+/// may span, other than the one [`PROBE`] asks about, at most a few: a
+/// policy written for one account grants "any role" as
+/// `arn:aws:iam::123456789012:role/*` (or `:*`) in that account, and one
+/// written for China or GovCloud as `arn:aws-cn:iam::*:role/*`. A pattern
+/// in the partition (`arn:*:…`) also matches the `aws` one, which
+/// [`PROBE`] asks about.
+fn named_scopes(policy: &PolicyRecord) -> Vec<(&str, &str)> {
+    let mut scopes: Vec<(&str, &str)> = Vec::new();
     let Some(document) = policy.as_written() else {
-        return accounts;
+        return scopes;
     };
     let resources = document
         .statements
@@ -56,19 +63,26 @@ fn named_accounts(policy: &PolicyRecord) -> Vec<&str> {
         .filter_map(|s| s.resource.as_ref())
         .flat_map(|r| r.values.iter());
     for resource in resources {
-        let Some(["arn", _, "iam", "", account, rest]) = policy_core::arn::split(resource) else {
+        let Some(["arn", partition, "iam", "", account, _]) = policy_core::arn::split(resource)
+        else {
             continue;
         };
-        if rest.starts_with("role")
-            && policy_core::arn::is_account_id(account)
-            && account != PROBE_ACCOUNT
-            && !accounts.contains(&account)
-            && accounts.len() < 4
-        {
-            accounts.push(account);
+        if partition.is_empty() || partition.contains(['*', '?', '$']) {
+            continue;
+        }
+        // A literal account is asked about; any other (`*`, `1111*`) is
+        // spanned, as far as it matters, by the probe's own.
+        let account = if policy_core::arn::is_account_id(account) {
+            account
+        } else {
+            PROBE_ACCOUNT
+        };
+        let scope = (partition, account);
+        if scope != ("aws", PROBE_ACCOUNT) && !scopes.contains(&scope) && scopes.len() < 4 {
+            scopes.push(scope);
         }
     }
-    accounts
+    scopes
 }
 
 declare_rule! {
@@ -78,8 +92,10 @@ declare_rule! {
     /// `Resource: "*"`, `role/*` and `NotAction` forms all count, a
     /// `iam:PassedToService` condition naming services keeps the rule quiet,
     /// and one that lets any service through (`StringLike "*"`) does not. The
-    /// account is any, or one the policy names in a role ARN
-    /// (`arn:aws:iam::123456789012:role/*` is every role of that account).
+    /// account is any, or one the policy names in an IAM ARN
+    /// (`arn:aws:iam::123456789012:role/*` and `arn:aws:iam::123456789012:*`
+    /// are every role of that account), in any partition the policy names
+    /// (`arn:aws-cn:iam::*:role/*`, `arn:aws-us-gov:…`).
     /// The caller is the best placed one: conditions about who calls (source
     /// IP, MFA, the caller's tags) are met in an `Allow` and avoided in a
     /// `Deny` — they decide who may pass any role, not which roles.
@@ -165,9 +181,9 @@ impl Rule for PassroleToAny {
                 .then(|| cx.evaluator.evaluate(&request, &set))
         };
         let response = PROBE.as_ref().and_then(ask).or_else(|| {
-            named_accounts(policy)
+            named_scopes(policy)
                 .into_iter()
-                .find_map(|account| probe(account).as_ref().and_then(ask))
+                .find_map(|(partition, account)| probe(partition, account).as_ref().and_then(ask))
         });
         let Some(response) = response else {
             return;

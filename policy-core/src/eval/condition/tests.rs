@@ -20,6 +20,7 @@ fn compile_with(operator: &str, key: &str, values: &[&str], variables: bool) -> 
         key: key.to_owned(),
         values: values.iter().map(|v| (*v).to_owned()).collect(),
         is_array: values.len() != 1,
+        bare_values: 0,
         pointer: "/Statement/Condition".to_owned(),
     };
     let mut diagnostics = Vec::new();
