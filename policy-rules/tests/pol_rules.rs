@@ -934,6 +934,39 @@ fn pol013_conditions_about_the_caller_narrow_no_resource() {
         let found = lint("POL013", on_every_key(condition.clone()));
         assert_eq!(found.len(), 1, "{condition}: {found:?}");
     }
+    // How a request is made, or where a role goes: every role, every bucket.
+    let allowing_with = |action: &str, condition: Value| {
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*", "Condition": condition}]
+        })
+    };
+    for (action, condition) in [
+        (
+            "iam:PassRole",
+            serde_json::json!({"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}),
+        ),
+        (
+            "s3:PutObject",
+            serde_json::json!({"StringEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}),
+        ),
+        (
+            "s3:GetObject",
+            serde_json::json!({"NumericGreaterThanEquals": {"s3:TlsVersion": "1.2"}}),
+        ),
+    ] {
+        let found = lint("POL013", allowing_with(action, condition.clone()));
+        assert_eq!(found.len(), 1, "{action} {condition}: {found:?}");
+    }
+    // A request's tags are the new resource's own on a create action.
+    let found = lint(
+        "POL013",
+        allowing_with(
+            "s3:PutObject",
+            serde_json::json!({"StringEquals": {"s3:RequestObjectTag/team": "orders"}}),
+        ),
+    );
+    assert!(found.is_empty(), "{found:?}");
     // An encryption context names the data, and so the keys it was
     // encrypted under.
     let found = lint(

@@ -59,6 +59,27 @@ fn is_about_the_caller(key: &str) -> bool {
             .is_some_and(|head| head.eq_ignore_ascii_case(PRINCIPAL_TAG))
 }
 
+/// Whether a condition key is a property of the request that leaves its
+/// resource open: the service a role is passed to, how an S3 request is
+/// signed, sent and encrypted. `iam:PassRole` to Lambda only, or
+/// `s3:PutObject` with server-side encryption only, still reaches every
+/// role or bucket. Tags a request carries (`aws:RequestTag/…`) are not
+/// such keys: on a create action they are the resource's own.
+fn is_about_the_request(key: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "iam:passedtoservice",
+        "s3:authtype",
+        "s3:signatureage",
+        "s3:signatureversion",
+        "s3:tlsversion",
+        "s3:x-amz-content-sha256",
+        "s3:x-amz-server-side-encryption",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        "s3:x-amz-server-side-encryption-customer-algorithm",
+    ];
+    KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
 /// Whether a key is the clock, which no caller chooses (a condition on it
 /// holds for every request of a period, or for none).
 fn is_the_clock(key: &str) -> bool {
@@ -92,6 +113,19 @@ impl Condition {
                 }
                 true
             })
+    }
+}
+
+impl Condition {
+    /// Whether this condition leaves the resources a statement reaches as
+    /// they are: it is about the caller ([`Condition::is_about_the_caller`])
+    /// or about a property of the request that is not its resource (the
+    /// service a role is passed to, an S3 request's signature, transport or
+    /// encryption).
+    pub fn leaves_the_resources_open(&self) -> bool {
+        self.is_about_the_caller()
+            || (is_about_the_request(&self.key)
+                && self.values.iter().all(|value| !value.contains("${")))
     }
 }
 

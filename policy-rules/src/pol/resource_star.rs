@@ -15,7 +15,8 @@ declare_rule! {
     /// resources (a resource tag, `s3:prefix`, `dynamodb:LeadingKeys`, a
     /// region); one only about the caller and the call (`aws:SourceIp`,
     /// `aws:SecureTransport`, MFA, the caller's tags, `aws:SourceArn`,
-    /// `kms:ViaService`, `kms:CallerAccount`) narrows nothing. ARNs
+    /// `kms:ViaService`, `kms:CallerAccount`, `iam:PassedToService`, an S3
+    /// request's TLS version or server-side encryption) narrows nothing. ARNs
     /// that end in `:*` (log groups) are not `*`, and actions that an
     /// unconditional `Deny` of the same policy refuses on every resource are
     /// granted by nothing. Only identity policies
@@ -55,7 +56,7 @@ impl Rule for ResourceStar {
         let Ok(catalog) = catalog() else { return };
         let denials = document.unconditional_denials();
         for statement in document.statements.iter().filter(|s| {
-            s.effect == Effect::Allow && s.conditions.iter().all(|c| c.is_about_the_caller())
+            s.effect == Effect::Allow && s.conditions.iter().all(|c| c.leaves_the_resources_open())
         }) {
             let Some(resources) = statement.resource.as_ref().filter(|r| !r.negated) else {
                 continue;
