@@ -1150,3 +1150,22 @@ fn pol015_counts_the_document_as_written() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].1.contains("10241 characters"), "{found:?}");
 }
+
+#[test]
+fn pol014_everything_but_a_list_covers_what_cannot_reach_it() {
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::orders/*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+    ]});
+    let found = lint("POL014", policy);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/1");
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    ]});
+    let found = lint("POL014", policy);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/1");
+}

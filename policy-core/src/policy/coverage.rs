@@ -31,9 +31,12 @@ fn covers_text(outer: &str, inner: &str, case: Case) -> bool {
     !(outer.contains('?') && inner.contains('*')) && wildcard_match(outer, inner, case)
 }
 
-/// Whether every value `inner` can match is matched by one of `outer`'s
-/// patterns ([`pattern_covers`]). Negated elements (`NotAction`,
-/// `NotResource`) are never counted as covering or covered.
+/// Whether every value `inner` can match is matched by `outer`: by one of
+/// its patterns ([`pattern_covers`]), or — `NotAction`, `NotResource` — by
+/// none of the patterns it leaves out. Everything but a list covers
+/// patterns that can match nothing of the list, and everything but a
+/// shorter list; a list covers everything but another only when it holds
+/// `*`.
 pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
     covers_within(outer, inner, case, &CoverageBudget::new(u64::MAX))
 }
@@ -42,21 +45,55 @@ pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
 /// a wildcard costs the product of the two lengths, with one that has none
 /// the length compared.
 fn covers_within(outer: &Patterns, inner: &Patterns, case: Case, budget: &CoverageBudget) -> bool {
-    if outer.negated || inner.negated {
-        return false;
+    let cost = |pattern: &str, value: &str| {
+        let compared = value.len() as u64 + 1;
+        if pattern.contains(['*', '?']) {
+            (pattern.len() as u64 + 1) * compared
+        } else {
+            compared
+        }
+    };
+    // Compared as the evaluator matches: actions in any ASCII case.
+    let folded = |text: &str| -> String {
+        let text = placeholders_as_wildcards(text);
+        match case {
+            Case::AsciiInsensitive => text.to_ascii_lowercase(),
+            Case::Sensitive => text.into_owned(),
+        }
+    };
+    let listed_covers = |listed: &str, value: &str| {
+        budget.afford(cost(listed, value)) && covers_text(listed, value, case)
+    };
+    match (outer.negated, inner.negated) {
+        (false, false) => inner.values.iter().all(|value| {
+            let value = placeholders_as_wildcards(value);
+            outer
+                .values
+                .iter()
+                .any(|pattern| listed_covers(pattern, &value))
+        }),
+        // Everything but `outer`'s list: no value of `inner` may reach it.
+        (true, false) => inner.values.iter().all(|value| {
+            let value = folded(value);
+            outer.values.iter().all(|left_out| {
+                let left_out = folded(left_out);
+                budget.afford(cost(&left_out, &value)) && !patterns_overlap(&left_out, &value)
+            })
+        }),
+        // Everything but a list covers everything but another when it
+        // leaves out less: each pattern it leaves out, `inner` does too.
+        (true, true) => outer.values.iter().all(|left_out| {
+            let left_out = placeholders_as_wildcards(left_out);
+            inner
+                .values
+                .iter()
+                .any(|pattern| listed_covers(pattern, &left_out))
+        }),
+        (false, true) => outer
+            .values
+            .iter()
+            .any(|pattern| !pattern.is_empty() && pattern.bytes().all(|b| b == b'*')),
     }
-    inner.values.iter().all(|value| {
-        let value = placeholders_as_wildcards(value);
-        outer.values.iter().any(|pattern| {
-            let compared = value.len() as u64 + 1;
-            let cost = if pattern.contains(['*', '?']) {
-                (pattern.len() as u64 + 1) * compared
-            } else {
-                compared
-            };
-            budget.afford(cost) && covers_text(pattern, &value, case)
-        })
-    })
 }
 
 /// A budget of work for questions about a document's statements, in steps
@@ -315,6 +352,41 @@ mod tests {
         assert!(!statement_covers(outer, inner, &short));
         assert!(short.is_spent());
         assert!(!statement_covers(outer, inner, &short));
+    }
+
+    #[test]
+    fn everything_but_a_list_covers_what_cannot_reach_the_list() {
+        let doc = document(serde_json::json!([
+            {"Effect": "Allow", "NotAction": ["iam:*", "S3:Delete*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:delete?bject"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Allow", "NotAction": ["iam:*", "s3:Delete*", "kms:*"], "Resource": "*"},
+            {"Effect": "Allow", "NotAction": "iam:Pass*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::secret/*"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::public/${aws:username}"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"}
+        ]));
+        let s = &doc.statements;
+        let budget = CoverageBudget::new(u64::MAX);
+        let covers = |outer: usize, inner: usize| statement_covers(&s[outer], &s[inner], &budget);
+        // Actions that cannot reach `iam:*` or `s3:Delete*`, in any case.
+        assert!(covers(0, 1));
+        assert!(!covers(0, 2), "s3:delete?bject reaches s3:DeleteObject");
+        assert!(!covers(0, 3), "s3:* reaches s3:DeleteObject");
+        // Leaving out more is granting less; `iam:Pass*` is less than `iam:*`.
+        assert!(covers(0, 4));
+        assert!(!covers(4, 0));
+        assert!(covers(5, 0));
+        assert!(!covers(0, 5));
+        // Only `*` covers everything but a list.
+        assert!(covers(6, 0));
+        assert!(!covers(3, 0));
+        // `NotResource`: a bucket no value of the other can reach, also
+        // through a policy variable; `arn:aws:s3:::*` can reach `secret/`.
+        assert!(covers(7, 8));
+        assert!(!covers(7, 9));
     }
 
     #[test]

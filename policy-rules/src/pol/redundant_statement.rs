@@ -10,7 +10,9 @@ declare_rule! {
     /// Finds statements whose grant is entirely covered by another statement
     /// of the same policy with the same effect: every action and resource of
     /// the first is matched by the other's wildcards (the evaluator's
-    /// matching, not string comparison), the other has no conditions, and
+    /// matching, not string comparison) — or, when the other is written
+    /// with `NotAction`/`NotResource`, none can reach what it leaves out —
+    /// the other has no conditions, and
     /// its principal takes in every principal of the first (`"*"`, or the
     /// same ones and more; an account id and its `:root` ARN are one
     /// principal). A document of thousands of statements or long wildcard
