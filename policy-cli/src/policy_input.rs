@@ -32,7 +32,7 @@ pub fn load(path: &Path, kind: PolicyKind) -> anyhow::Result<LoadedPolicy> {
             "`{shown}` is not valid JSON: {} at line {}, column {}",
             json_error_message(&e),
             e.line(),
-            e.column()
+            policy_core::locate::json_error_column(&text, &e)
         )
     })?;
     let found = find_document(&value).map_err(|e| anyhow!("`{shown}`: {e}"))?;

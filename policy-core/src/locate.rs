@@ -125,6 +125,32 @@ pub fn location_of_offset(text: &str, offset: usize) -> Location {
     }
 }
 
+/// The column, in characters as every location here counts them, of a
+/// column that serde_json counts in bytes (`byte_column`, 1-based; 0 stays
+/// 0) on `line` (1-based) of `text`.
+pub fn character_column(text: &str, line: usize, byte_column: usize) -> usize {
+    if byte_column == 0 {
+        return 0;
+    }
+    let line_start = match line.checked_sub(2) {
+        None => 0,
+        Some(newlines) => memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(newlines)
+            .map_or(text.len(), |i| i + 1),
+    };
+    let end = (line_start + byte_column - 1).min(text.len());
+    String::from_utf8_lossy(&text.as_bytes()[line_start..end])
+        .chars()
+        .count()
+        + 1
+}
+
+/// The column, in characters, where serde_json stopped reading `text` with
+/// `error` (whose own column counts bytes), on the line `error.line()`.
+pub fn json_error_column(text: &str, error: &serde_json::Error) -> usize {
+    character_column(text, error.line(), error.column())
+}
+
 /// Where the element at `pointer` starts in the JSON `text`: for an object
 /// member its key (`"Effect": …` starts at `"Effect"`), for an array item its
 /// value. `None` when the text is not valid JSON up to there or the pointer
@@ -726,6 +752,21 @@ mod tests {
     }
   ]
 }"#;
+
+    #[test]
+    fn serde_json_error_columns_are_counted_in_characters() {
+        for (text, line, column) in [
+            // `"x"` after five two-byte, three three-byte and one four-byte
+            // characters: byte 34, character 20.
+            ("{\"Sid\":\"ééééé€€€😀\" \"x\":1}", 1, 20),
+            ("{\n  \"é\": 1 \"b\": 2}", 2, 10),
+            ("[1,\n2,\n€€ ]", 3, 1),
+        ] {
+            let error = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+            assert_eq!(error.line(), line, "{text}");
+            assert_eq!(json_error_column(text, &error), column, "{text}");
+        }
+    }
 
     #[test]
     fn finds_nested_elements() {

@@ -69,6 +69,8 @@ fn sarif_validates_against_the_schema() {
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
+    // Columns are characters, as in every other format.
+    assert_eq!(report["runs"][0]["columnKind"], "unicodeCodePoints");
     let rules = report["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
@@ -84,6 +86,13 @@ fn sarif_validates_against_the_schema() {
         .filter(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64())
         .count();
     assert_eq!(with_line, results.len(), "every result points at a line");
+    // And at its JSON pointer, inside a policy string too.
+    assert!(results
+        .iter()
+        .all(|r| r["properties"]["pointer"].is_string()));
+    assert!(results
+        .iter()
+        .any(|r| r["properties"]["pointerInDocument"].is_string()));
 }
 
 #[test]

@@ -49,11 +49,33 @@ fn group_of(account: &Account, finding: &Finding) -> (u8, String) {
     (3, format!("file {}", finding.resource))
 }
 
+/// How many characters of a source line are shown.
+const SHOWN_CHARS: usize = 160;
+
+/// How many characters are shown before the marker when the line is too
+/// long to be shown from its start.
+const SHOWN_BEFORE_MARKER: usize = 60;
+
+/// The part of `line` shown for a marker under `column` (1-based, in
+/// characters), and the marker's column in it: the line's start when the
+/// column is within it, else a window around the column after a `…` — a
+/// minified file, a policy string or a URL-encoded document is one long
+/// line.
+fn shown_window(line: &str, column: usize) -> (String, usize) {
+    if column + SHOWN_CHARS / 4 <= SHOWN_CHARS {
+        return (line.chars().take(SHOWN_CHARS).collect(), column);
+    }
+    let skipped = column - 1 - SHOWN_BEFORE_MARKER;
+    let mut shown = String::from("…");
+    shown.extend(line.chars().skip(skipped).take(SHOWN_CHARS - 1));
+    (shown, column - skipped + 1)
+}
+
 /// What goes before the marker under `column` (1-based, in characters) of
 /// `line`: a tab where the line has one, so that the marker lands under
 /// the column however wide the terminal draws tabs; a space elsewhere.
 fn marker_padding(line: &str, column: usize) -> String {
-    let before = column.saturating_sub(1).min(160);
+    let before = column.saturating_sub(1).min(SHOWN_CHARS);
     let mut pad: String = line
         .chars()
         .take(before)
@@ -130,7 +152,7 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
                 let _ = writeln!(out, "    {} {at}", style.paint("34", "-->"));
                 if let (Some(line), Some(column)) = (location.line, location.column) {
                     if let Some(text) = sources.line(&location.file, line) {
-                        let shown: String = text.chars().take(160).collect();
+                        let (shown, column) = shown_window(text, column);
                         let width = line.to_string().len();
                         let _ = writeln!(
                             out,
@@ -193,7 +215,29 @@ pub fn render(report: &Report<'_>, account: &Account, colour: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::marker_padding;
+    use super::{marker_padding, shown_window};
+
+    #[test]
+    fn a_long_line_is_shown_around_its_marker() {
+        let line: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        // Near the start: from the start.
+        let (shown, column) = shown_window(&line, 100);
+        assert_eq!((shown.chars().count(), column), (160, 100));
+        // Far along: a window after `…`, the marker still under the column's
+        // character.
+        for at in [121, 522, 1000] {
+            let (shown, column) = shown_window(&line, at);
+            assert!(shown.starts_with('…'), "{at}");
+            assert_eq!(
+                shown.chars().nth(column - 1),
+                line.chars().nth(at - 1),
+                "{at}"
+            );
+            assert!(shown.chars().count() <= 160, "{at}");
+        }
+    }
 
     #[test]
     fn the_marker_padding_keeps_the_lines_tabs() {

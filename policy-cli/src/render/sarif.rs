@@ -43,7 +43,10 @@ struct Run<'a>(&'a Report<'a>);
 impl Serialize for Run<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let report = self.0;
-        let mut map = s.serialize_map(Some(3))?;
+        let mut map = s.serialize_map(Some(4))?;
+        // Columns count characters (SARIF's default is UTF-16 code units,
+        // which differ past the Basic Multilingual Plane).
+        map.serialize_entry("columnKind", "unicodeCodePoints")?;
         // What the run could not analyse: input errors, and files skipped
         // (a mistyped policy file must not vanish from a CI report).
         let notifications: Vec<Value> = report
@@ -123,6 +126,12 @@ fn result(report: &Report<'_>, f: &Finding) -> Value {
             }
             if let Some(column) = location.column {
                 region.insert("startColumn".into(), json!(column));
+            }
+            // Where in the JSON, also inside a policy written as a string:
+            // what the region's line and column point into.
+            result["properties"]["pointer"] = json!(location.pointer);
+            if let Some(inner) = &location.pointer_in_document {
+                result["properties"]["pointerInDocument"] = json!(inner);
             }
             let mut physical = json!({"artifactLocation": {"uri": location.file}});
             if !region.is_empty() {

@@ -57,7 +57,7 @@ impl Case {
                 Value::Null,
                 error(format!(
                     "invalid JSON at column {}: {}",
-                    e.column(),
+                    crate::locate::json_error_column(line, &e),
                     json_error_message(&e)
                 )),
             )
@@ -263,7 +263,7 @@ fn compile_document(value: &Value, kind: PolicyKind) -> CompiledPolicy {
                     format!(
                         "the policy string is not JSON (line {}, column {}): {}",
                         e.line(),
-                        e.column(),
+                        crate::locate::json_error_column(text, &e),
                         json_error_message(&e)
                     ),
                 )],

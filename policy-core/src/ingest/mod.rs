@@ -212,15 +212,37 @@ struct InputFile {
     /// The folder it was found in, when the file is opened by name in it
     /// ([`folder`]).
     folder: Option<Arc<folder::Folder>>,
+    /// Which file it is, to read a file reached by two paths once.
+    identity: FileIdentity,
+}
+
+/// A file's identity on its system (device and inode): `a.json` and
+/// `./a.json`, a link and its target, a folder's files reached through a
+/// link to it, all name the same one. `None` where the system does not
+/// tell.
+type FileIdentity = Option<(u64, u64)>;
+
+fn identity_of(metadata: &std::fs::Metadata) -> FileIdentity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        None
+    }
 }
 
 impl InputFile {
     /// A file opened by its path.
-    fn at(path: PathBuf, regular: bool) -> InputFile {
+    fn at(path: PathBuf, regular: bool, identity: FileIdentity) -> InputFile {
         InputFile {
             path,
             regular,
             folder: None,
+            identity,
         }
     }
 
@@ -241,6 +263,8 @@ struct Listing {
     skipped: Vec<Skipped>,
     /// Whether files are opened in their folders ([`folder::affordable`]).
     in_folders: bool,
+    /// Whether a link was followed: a file may then be listed twice.
+    followed_links: bool,
 }
 
 /// A folder's files are opened by name in it ([`folder`]) when it has at
@@ -257,14 +281,16 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
     };
     for path in paths {
         let metadata = std::fs::metadata(path);
-        if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
-            walk(path, &mut listing);
+        if let Some(folder) = metadata.as_ref().ok().filter(|m| m.is_dir()) {
+            walk(path, &mut vec![identity_of(folder)], &mut listing);
         } else if let Ok(metadata) = metadata {
             // Named on the command line: read, whatever it is (a pipe, a
             // device).
-            listing
-                .files
-                .push(InputFile::at(path.clone(), metadata.is_file()));
+            listing.files.push(InputFile::at(
+                path.clone(),
+                metadata.is_file(),
+                identity_of(&metadata),
+            ));
         } else {
             listing.problems.push(IngestProblem {
                 path: path.display().to_string(),
@@ -277,10 +303,17 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
         }
     }
     // Each folder's files come in order already (`walk`); several paths
-    // given are put in order, and a file named twice is read once.
+    // given are put in order, and a file named twice is read once — also
+    // under two spellings, or through a link (under its first path).
     if paths.len() > 1 {
         listing.files.sort_by(|a, b| a.path.cmp(&b.path));
         listing.files.dedup_by(|a, b| a.path == b.path);
+    }
+    if paths.len() > 1 || listing.followed_links {
+        let mut seen = std::collections::HashSet::new();
+        listing
+            .files
+            .retain(|file| file.identity.is_none_or(|identity| seen.insert(identity)));
     }
     listing
 }
@@ -289,8 +322,10 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
 /// by name, folders walked where they sort. That is the order of sorting the
 /// whole paths (component by component), at the price of sorting names —
 /// a folder of 10,000 policy files costs a fraction of a millisecond instead
-/// of thousands of path comparisons.
-fn walk(dir: &Path, listing: &mut Listing) {
+/// of thousands of path comparisons. `folders` are the identities of the
+/// folders being walked, `dir`'s last: a link back to one of them is not
+/// followed (it would list the same files forever).
+fn walk(dir: &Path, folders: &mut Vec<FileIdentity>, listing: &mut Listing) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -305,17 +340,24 @@ fn walk(dir: &Path, listing: &mut Listing) {
             return;
         }
     };
-    let mut listed: Vec<(std::ffi::OsString, std::io::Result<std::fs::FileType>)> = Vec::new();
+    let device = folders.last().copied().flatten().map(|(device, _)| device);
+    let mut listed: Vec<(
+        std::ffi::OsString,
+        std::io::Result<(std::fs::FileType, FileIdentity)>,
+    )> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        // The entry's type comes with the directory listing; only links
-        // need a look at what they point to.
+        // The entry's type and inode come with the directory listing; only
+        // links need a look at what they point to.
         let file_type = match entry.file_type() {
-            Ok(t) if !t.is_symlink() => Ok(t),
-            _ => std::fs::metadata(entry.path()).map(|m| m.file_type()),
+            Ok(t) if !t.is_symlink() => Ok((t, entry_identity(device, &entry))),
+            _ => {
+                listing.followed_links = true;
+                std::fs::metadata(entry.path()).map(|m| (m.file_type(), identity_of(&m)))
+            }
         };
         listed.push((name, file_type));
     }
@@ -323,7 +365,7 @@ fn walk(dir: &Path, listing: &mut Listing) {
     listing.files.reserve(listed.len());
     let (files, longest_name) = listed
         .iter()
-        .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.is_file()))
+        .filter(|(_, t)| t.as_ref().is_ok_and(|(t, _)| t.is_file()))
         .fold((0, 0), |(count, longest), (name, _)| {
             (count + 1, longest.max(name.len()))
         });
@@ -336,11 +378,26 @@ fn walk(dir: &Path, listing: &mut Listing) {
     for (name, file_type) in listed {
         let path = dir.join(name);
         match file_type {
-            Ok(t) if t.is_dir() => walk(&path, listing),
-            Ok(t) if t.is_file() => listing.files.push(InputFile {
+            Ok((t, _)) if t.is_dir() => {
+                // A folder's own identity (a mount point's is not its
+                // entry's inode), to tell a loop.
+                let identity = std::fs::metadata(&path).ok().and_then(|m| identity_of(&m));
+                if identity.is_some() && folders.contains(&identity) {
+                    listing.skipped.push(Skipped {
+                        path: path.display().to_string(),
+                        reason: "a link to a folder it is in: not walked again".to_owned(),
+                    });
+                    continue;
+                }
+                folders.push(identity);
+                walk(&path, folders, listing);
+                folders.pop();
+            }
+            Ok((t, identity)) if t.is_file() => listing.files.push(InputFile {
                 path,
                 regular: true,
                 folder: folder.clone(),
+                identity,
             }),
             // A pipe, socket or device found in a folder is no dump output
             // (and a pipe nobody writes to would never end): not read.
@@ -349,8 +406,22 @@ fn walk(dir: &Path, listing: &mut Listing) {
                 reason: "not a regular file (a pipe, socket or device in a folder is not read; name it on the command line to read it)".to_owned(),
             }),
             // A broken link is read, to report why it cannot be.
-            Err(_) => listing.files.push(InputFile::at(path, false)),
+            Err(_) => listing.files.push(InputFile::at(path, false, None)),
         }
+    }
+}
+
+/// A listed entry's identity: its inode, on its folder's device.
+fn entry_identity(device: Option<u64>, entry: &std::fs::DirEntry) -> FileIdentity {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirEntryExt as _;
+        device.map(|device| (device, entry.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (device, entry);
+        None
     }
 }
 
@@ -558,14 +629,24 @@ fn load_reading(
     let outcome = match first {
         None => Err(Loaded::Skipped("the file is empty (the AWS CLI prints nothing when a call fails, e.g. get-policy of a function without a policy)".to_owned())),
         Some(b'{') | Some(b'[') => match String::from_utf8(bytes) {
-            Err(_) => Err(Loaded::Problem(IngestProblem {
-                path: shown.clone(),
-                line: None,
-                column: None,
-                pointer: None,
-                message: "the file is not UTF-8 text".to_owned(),
-                help: None,
-            })),
+            Err(e) => {
+                // Where the first byte that is not UTF-8 is.
+                let bytes = e.as_bytes();
+                let valid = e.utf8_error().valid_up_to();
+                let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+                let at = crate::locate::location_of_offset(before, valid);
+                Err(Loaded::Problem(IngestProblem {
+                    path: shown.clone(),
+                    line: Some(at.line),
+                    column: Some(at.column),
+                    pointer: None,
+                    message: format!(
+                        "the file is not UTF-8 text: byte 0x{:02X} here starts no UTF-8 character",
+                        bytes.get(valid).copied().unwrap_or_default()
+                    ),
+                    help: Some("save it as UTF-8, the encoding the AWS CLI writes".to_owned()),
+                }))
+            }
             // A plain policy document, the common case of a policy file, is
             // read without a tree; a dump output is given up on at its
             // first member, before its text is searched for the outputs'
@@ -592,7 +673,7 @@ fn load_reading(
                         Err(e) => Err(Loaded::Problem(IngestProblem {
                             path: shown.clone(),
                             line: Some(e.line()),
-                            column: Some(e.column()),
+                            column: Some(crate::locate::json_error_column(&text, &e)),
                             pointer: None,
                             message: format!("invalid JSON: {}", json_error_message(&e)),
                             help: Some(if e.is_eof() {

@@ -326,7 +326,7 @@ fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
     )
     .unwrap();
-    let file = InputFile::at(path, true);
+    let file = InputFile::at(path, true, None);
     let whole = load_reading(&file, false, KEPT_TEXT_BYTES, cut_first);
     let cut = load_reading(&file, false, KEPT_TEXT_BYTES, always_cut);
     let _ = std::fs::remove_dir_all(&dir);
@@ -342,6 +342,70 @@ fn a_regular_file_cut_by_a_short_read_is_read_again_to_its_end() {
 /// Files saved by Windows tools: a UTF-8 byte order mark is read as white
 /// space (so offsets stay the file's, also when the file is read again to
 /// locate a finding); UTF-16 text is a problem that says how to write UTF-8.
+/// A file reached by two paths (two spellings, a link, a folder linked
+/// twice) is read once; a link back to a folder being walked is not
+/// followed.
+#[cfg(unix)]
+#[test]
+fn each_file_is_read_once_however_it_is_reached() {
+    let dir = std::env::temp_dir().join(format!("rolecall-paths-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("d/e")).unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    std::fs::write(dir.join("d/a.json"), policy).unwrap();
+    std::fs::write(dir.join("d/e/b.json"), policy).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("d/e/loop")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.join("d/link.json")).unwrap();
+    std::os::unix::fs::symlink("e", dir.join("d/f")).unwrap();
+    let listed = |paths: &[PathBuf]| {
+        let listing = collect_files(paths);
+        let files: Vec<String> = listing
+            .files
+            .iter()
+            .map(|f| f.path.strip_prefix(&dir).unwrap().display().to_string())
+            .collect();
+        let skipped: Vec<String> = listing.skipped.iter().map(|s| s.reason.clone()).collect();
+        (files, skipped, listing.problems.len())
+    };
+    let walked = listed(&[dir.join("d")]);
+    let spelt_twice = listed(&[
+        dir.join("d/a.json"),
+        dir.join("d/./a.json"),
+        dir.join("d/link.json"),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    // `e/loop` leads back to `d` (also as `f/loop`), `link.json` to
+    // `a.json`, `f` to `e`.
+    assert_eq!(walked.0, ["d/a.json", "d/e/b.json"]);
+    assert_eq!(walked.1.len(), 2, "{:?}", walked.1);
+    assert!(
+        walked.1.iter().all(|s| s.contains("folder it is in")),
+        "{:?}",
+        walked.1
+    );
+    assert_eq!(walked.2, 0);
+    assert_eq!(spelt_twice.0, ["d/a.json"]);
+}
+
+#[test]
+fn a_byte_that_is_not_utf8_is_placed() {
+    let dir = std::env::temp_dir().join(format!("rolecall-not-utf8-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("latin1.json"),
+        b"{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Sid\": \"caf\xe9\"}]}",
+    )
+    .unwrap();
+    let account = ingest(std::slice::from_ref(&dir), &no_embedded);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(account.problems.len(), 1, "{:?}", account.problems);
+    let problem = &account.problems[0];
+    assert_eq!((problem.line, problem.column), (Some(2), Some(28)));
+    assert!(problem.message.contains("byte 0xE9"), "{}", problem.message);
+    assert!(problem.help.as_deref().is_some_and(|h| h.contains("UTF-8")));
+}
+
 #[test]
 fn a_byte_order_mark_is_read_and_utf16_is_explained() {
     let dir = std::env::temp_dir().join(format!("rolecall-bom-{}", std::process::id()));

@@ -82,7 +82,7 @@ impl PolicyDocument {
         }
         let value: Value = serde_json::from_str(text).map_err(|e| PolicyParseError::Json {
             line: e.line(),
-            column: e.column(),
+            column: crate::locate::json_error_column(text, &e),
             message: json_error_message(&e),
         })?;
         Ok(PolicyDocument::from_value(&value)?)
