@@ -66,6 +66,7 @@ impl LocateIndex {
             .get(line_start..offset)
             .map_or(offset - line_start, |s| s.chars().count())
             + 1;
+        let column = past_the_mark(text, line_start, column);
         Location {
             line,
             column,
@@ -105,6 +106,37 @@ impl LocateIndex {
     }
 }
 
+/// What the UTF-8 byte order mark that starts some files (Windows tools
+/// write it) is read as: white space of the mark's three bytes, which the
+/// JSON readers skip and which keeps every offset the file's — in a form
+/// no file starts with, so that columns on the first line can leave it
+/// out, as editors do.
+pub const BLANKED_BYTE_ORDER_MARK: &str = "\t\r\t";
+
+/// How many characters at `line_start` of `text` are a blanked byte order
+/// mark: the first line's first three, or none.
+fn blanked_mark_chars(text: &str, line_start: usize) -> usize {
+    if line_start == 0 && text.starts_with(BLANKED_BYTE_ORDER_MARK) {
+        BLANKED_BYTE_ORDER_MARK.len()
+    } else {
+        0
+    }
+}
+
+/// A line of a file as shown, without the blanked byte order mark that may
+/// start the first one.
+pub fn without_blanked_mark(line: &str) -> &str {
+    line.strip_prefix(BLANKED_BYTE_ORDER_MARK).unwrap_or(line)
+}
+
+/// A column counted from a line's start, less a blanked byte order mark
+/// there; at least 1.
+fn past_the_mark(text: &str, line_start: usize, column: usize) -> usize {
+    column
+        .saturating_sub(blanked_mark_chars(text, line_start))
+        .max(1)
+}
+
 /// The line and column of byte `offset` in `text`.
 pub fn location_of_offset(text: &str, offset: usize) -> Location {
     let offset = offset.min(text.len());
@@ -118,6 +150,7 @@ pub fn location_of_offset(text: &str, offset: usize) -> Location {
         .chars()
         .count()
         + 1;
+    let column = past_the_mark(text, line_start, column);
     Location {
         line,
         column,
@@ -139,10 +172,11 @@ pub fn character_column(text: &str, line: usize, byte_column: usize) -> usize {
             .map_or(text.len(), |i| i + 1),
     };
     let end = (line_start + byte_column - 1).min(text.len());
-    String::from_utf8_lossy(&text.as_bytes()[line_start..end])
+    let column = String::from_utf8_lossy(&text.as_bytes()[line_start..end])
         .chars()
         .count()
-        + 1
+        + 1;
+    past_the_mark(text, line_start, column)
 }
 
 /// The column, in characters, where serde_json stopped reading `text` with
@@ -372,6 +406,7 @@ fn lines_and_columns(text: &str, offsets: &[Option<usize>]) -> Vec<Option<Locati
             // Inside a character (no pointer leads there): bytes count.
             None => offset - line_start + 1,
         };
+        let column = past_the_mark(text, line_start, column);
         locations[i] = Some(Location {
             line,
             column,

@@ -395,3 +395,41 @@ fn skipped_and_broken_files_are_reported_in_every_format() {
         .lines()
         .all(|line| serde_json::from_str::<Value>(line).is_ok_and(|f| f["code"].is_string())));
 }
+
+/// A file saved with a byte order mark is located as an editor shows it:
+/// the mark takes no column, and the line shown does not start with it.
+#[test]
+fn a_byte_order_mark_takes_no_column() {
+    let dir = std::env::temp_dir().join(format!("rolecall-check-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Frob","Resource":"*"}]}"#;
+    std::fs::write(dir.join("policy.json"), format!("\u{feff}{policy}")).unwrap();
+    std::fs::write(dir.join("broken.json"), "\u{feff}{\"a\": 1 \"b\": 2}").unwrap();
+    let output = rolecall().arg("check").arg(&dir).output().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stdout = stdout_of(&output);
+    // The action, a single string, is located at its member's key.
+    let column = policy.find("\"Action\"").unwrap() + 1;
+    assert!(
+        stdout.contains(&format!("policy.json:1:{column}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("1 | {policy}")), "{stdout}");
+    let marker = stdout
+        .lines()
+        .find(|l| l.trim_end().ends_with('^'))
+        .unwrap();
+    assert_eq!(
+        marker.find('^'),
+        stdout
+            .lines()
+            .find(|l| l.contains("1 | {"))
+            .unwrap()
+            .find("\"Action\"")
+    );
+    assert!(
+        stderr_of(&output).contains("broken.json:1:9:"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -113,7 +113,9 @@ impl SourceLines<'_> {
         let (text, starts) = entry.as_ref()?;
         let start = *starts.get(line.checked_sub(1)?)?;
         let end = starts.get(line).map_or(text.len(), |next| next - 1);
-        text.get(start..end).map(|l| l.trim_end_matches('\r'))
+        // Columns leave out a byte order mark; so does the line shown.
+        text.get(start..end)
+            .map(|l| policy_core::locate::without_blanked_mark(l).trim_end_matches('\r'))
     }
 }
 

@@ -512,11 +512,13 @@ const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads a leading byte order mark as white space. Blanked rather than
 /// cut, so that every offset in the text is still the file's, as when the
-/// file is read again to locate findings ([`crate::model::Account::locate`]).
+/// file is read again to locate findings ([`crate::model::Account::locate`]);
+/// blanked as [`crate::locate::BLANKED_BYTE_ORDER_MARK`], which columns
+/// leave out.
 pub(crate) fn blank_byte_order_mark(bytes: &mut [u8]) {
     if let Some(mark) = bytes.get_mut(..BYTE_ORDER_MARK.len()) {
         if mark == BYTE_ORDER_MARK {
-            mark.fill(b' ');
+            mark.copy_from_slice(crate::locate::BLANKED_BYTE_ORDER_MARK.as_bytes());
         }
     }
 }

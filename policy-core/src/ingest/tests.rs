@@ -436,9 +436,13 @@ fn a_byte_order_mark_is_read_and_utf16_is_explained() {
     };
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(account.policies.len(), 2, "{:?}", account.skipped);
-    // The mark is three bytes, blanked: the action is where it is in the file.
-    let action = policy.find("\"Action\"").unwrap() + mark.len();
-    assert_eq!(located[0].as_ref().map(|l| l.offset), Some(action));
+    // The mark is three bytes, blanked: the action is where it is in the
+    // file, and in the column an editor shows (which leaves the mark out).
+    let action = policy.find("\"Action\"").unwrap();
+    assert_eq!(
+        located[0].as_ref().map(|l| (l.offset, l.line, l.column)),
+        Some((action + mark.len(), 1, action + 1))
+    );
     // The get-policy output's text is not kept: it is read again, mark and all.
     assert_eq!(
         relocated[0].as_ref().map(|l| (l.line, l.column)),
