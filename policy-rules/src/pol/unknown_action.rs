@@ -130,7 +130,10 @@ impl Rule for UnknownAction {
                         ),
                     };
                     (
-                        format!("`{action}` names an API operation, not an IAM action: no request matches it"),
+                        format!(
+                            "`{action}` is not in rolecall's action catalog ({}): it names an API operation, not an IAM action, and no request matches it",
+                            catalog.label()
+                        ),
                         help,
                     )
                 } else {
