@@ -308,19 +308,25 @@ pub fn wildcard_match(pattern: &str, text: &str, case: Case) -> bool {
     }
 }
 
-/// Whether some string matches both patterns (`*` any run, `?` one
-/// character, case-sensitive). Decides, for example, whether a policy's
-/// resource pattern can name a resource of a type whose ARN pattern is
-/// written with wildcards. Quadratic in the lengths; patterns are short.
-pub fn patterns_overlap(a: &str, b: &str) -> bool {
-    // ARNs: literal service parts that differ cannot overlap (the common
-    // case, and cheap to rule out).
+/// Whether a policy's resource pattern `a` can name a resource whose ARN
+/// has the shape `b` (a resource type's ARN pattern, written with
+/// wildcards): [`patterns_overlap`], except that ARNs of two different
+/// literal services never do — the common case, cheap to rule out, and a
+/// resource's service is a part of its ARN, not text a `*` can run over.
+pub fn arn_patterns_overlap(a: &str, b: &str) -> bool {
     if let (Some(x), Some(y)) = (arn_service(a), arn_service(b)) {
         let literal = |s: &str| !s.contains(['*', '?']);
         if literal(x) && literal(y) && x != y {
             return false;
         }
     }
+    patterns_overlap(a, b)
+}
+
+/// Whether some string matches both patterns (`*` any run, `?` one
+/// character, case-sensitive), as the evaluator matches them: a `*` runs
+/// over `:` and `/` too. Quadratic in the lengths; patterns are short.
+pub fn patterns_overlap(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         match settle(a.as_bytes(), b.as_bytes(), b'*', b'?') {
             Ok(answer) => answer,

@@ -408,6 +408,7 @@ fn pol011_every_role_of_a_named_account_is_any_role() {
         ("arn:aws-cn:iam::123456789012:role/lambda-orders", None),
         ("arn:aws-us-gov:iam::123456789012:role/service-role/*", None),
         ("arn:aws:iam::123456789012:user/*", None),
+        ("arn:aws:iam::123456789012:policy/*", None),
         (
             "arn:aws:iam::123456789012:role/*",
             Some(
@@ -1174,6 +1175,28 @@ fn pol014_everything_but_a_list_covers_what_cannot_reach_it() {
         {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
     ]});
     let found = lint("POL014", policy);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/Statement/1");
+}
+
+#[test]
+fn pol011_users_and_policies_take_no_probe_from_a_role() {
+    // Four accounts' users, then one account's every role: that account is
+    // still asked about.
+    let users: Vec<String> = [
+        "111111111111",
+        "222222222222",
+        "333333333333",
+        "444444444444",
+    ]
+    .iter()
+    .map(|account| format!("arn:aws:iam::{account}:user/${{aws:username}}"))
+    .collect();
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:GetUser", "Resource": users},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::555555555555:role/*"}
+    ]});
+    let found = lint("POL011", policy);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "/Statement/1");
 }

@@ -305,7 +305,8 @@ impl<'a> ResourceType<'a> {
             other => super::resource_fit::TypeShape::addressed(self.arn_pattern(), other)
                 .may_be_named_by(resource),
         };
-        decided.unwrap_or_else(|| crate::glob::patterns_overlap(resource, self.wildcard_pattern()))
+        decided
+            .unwrap_or_else(|| crate::glob::arn_patterns_overlap(resource, self.wildcard_pattern()))
     }
 
     /// The service that lists the type (its ARN may name another service).

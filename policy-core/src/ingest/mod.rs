@@ -212,7 +212,9 @@ struct InputFile {
     /// The folder it was found in, when the file is opened by name in it
     /// ([`folder`]).
     folder: Option<Arc<folder::Folder>>,
-    /// Which file it is, to read a file reached by two paths once.
+    /// Which file it is, to read a file reached by two paths once: known
+    /// for a file named on the command line, asked for a walked one only
+    /// when it may have been reached twice ([`collect_files`]).
     identity: FileIdentity,
 }
 
@@ -310,10 +312,18 @@ fn collect_files(paths: &[PathBuf]) -> Listing {
         listing.files.dedup_by(|a, b| a.path == b.path);
     }
     if paths.len() > 1 || listing.followed_links {
+        // A walked file's identity is asked of the file itself: the inode
+        // a folder listing gives is not always the file's (a FUSE file
+        // system may give every entry the same one).
         let mut seen = std::collections::HashSet::new();
-        listing
-            .files
-            .retain(|file| file.identity.is_none_or(|identity| seen.insert(identity)));
+        listing.files.retain_mut(|file| {
+            if file.identity.is_none() {
+                file.identity = std::fs::metadata(&file.path)
+                    .ok()
+                    .and_then(|m| identity_of(&m));
+            }
+            file.identity.is_none_or(|identity| seen.insert(identity))
+        });
     }
     listing
 }
@@ -340,23 +350,19 @@ fn walk(dir: &Path, folders: &mut Vec<FileIdentity>, listing: &mut Listing) {
             return;
         }
     };
-    let device = folders.last().copied().flatten().map(|(device, _)| device);
-    let mut listed: Vec<(
-        std::ffi::OsString,
-        std::io::Result<(std::fs::FileType, FileIdentity)>,
-    )> = Vec::new();
+    let mut listed: Vec<(std::ffi::OsString, std::io::Result<std::fs::FileType>)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         if name.as_encoded_bytes().starts_with(b".") {
             continue;
         }
-        // The entry's type and inode come with the directory listing; only
-        // links need a look at what they point to.
+        // The entry's type comes with the directory listing; only links
+        // need a look at what they point to.
         let file_type = match entry.file_type() {
-            Ok(t) if !t.is_symlink() => Ok((t, entry_identity(device, &entry))),
+            Ok(t) if !t.is_symlink() => Ok(t),
             _ => {
                 listing.followed_links = true;
-                std::fs::metadata(entry.path()).map(|m| (m.file_type(), identity_of(&m)))
+                std::fs::metadata(entry.path()).map(|m| m.file_type())
             }
         };
         listed.push((name, file_type));
@@ -365,7 +371,7 @@ fn walk(dir: &Path, folders: &mut Vec<FileIdentity>, listing: &mut Listing) {
     listing.files.reserve(listed.len());
     let (files, longest_name) = listed
         .iter()
-        .filter(|(_, t)| t.as_ref().is_ok_and(|(t, _)| t.is_file()))
+        .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.is_file()))
         .fold((0, 0), |(count, longest), (name, _)| {
             (count + 1, longest.max(name.len()))
         });
@@ -378,7 +384,7 @@ fn walk(dir: &Path, folders: &mut Vec<FileIdentity>, listing: &mut Listing) {
     for (name, file_type) in listed {
         let path = dir.join(name);
         match file_type {
-            Ok((t, _)) if t.is_dir() => {
+            Ok(t) if t.is_dir() => {
                 // A folder's own identity (a mount point's is not its
                 // entry's inode), to tell a loop.
                 let identity = std::fs::metadata(&path).ok().and_then(|m| identity_of(&m));
@@ -393,11 +399,11 @@ fn walk(dir: &Path, folders: &mut Vec<FileIdentity>, listing: &mut Listing) {
                 walk(&path, folders, listing);
                 folders.pop();
             }
-            Ok((t, identity)) if t.is_file() => listing.files.push(InputFile {
+            Ok(t) if t.is_file() => listing.files.push(InputFile {
                 path,
                 regular: true,
                 folder: folder.clone(),
-                identity,
+                identity: None,
             }),
             // A pipe, socket or device found in a folder is no dump output
             // (and a pipe nobody writes to would never end): not read.
@@ -408,20 +414,6 @@ fn walk(dir: &Path, folders: &mut Vec<FileIdentity>, listing: &mut Listing) {
             // A broken link is read, to report why it cannot be.
             Err(_) => listing.files.push(InputFile::at(path, false, None)),
         }
-    }
-}
-
-/// A listed entry's identity: its inode, on its folder's device.
-fn entry_identity(device: Option<u64>, entry: &std::fs::DirEntry) -> FileIdentity {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirEntryExt as _;
-        device.map(|device| (device, entry.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (device, entry);
-        None
     }
 }
 
@@ -642,10 +634,13 @@ fn load_reading(
                     line: Some(at.line),
                     column: Some(at.column),
                     pointer: None,
-                    message: format!(
-                        "the file is not UTF-8 text: byte 0x{:02X} here starts no UTF-8 character",
-                        bytes.get(valid).copied().unwrap_or_default()
-                    ),
+                    message: match e.utf8_error().error_len() {
+                        Some(_) => format!(
+                            "the file is not UTF-8 text: byte 0x{:02X} here is no UTF-8 character's",
+                            bytes.get(valid).copied().unwrap_or_default()
+                        ),
+                        None => "the file is not UTF-8 text: it ends inside a character".to_owned(),
+                    },
                     help: Some("save it as UTF-8, the encoding the AWS CLI writes".to_owned()),
                 }))
             }

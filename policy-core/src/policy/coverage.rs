@@ -45,12 +45,23 @@ pub fn covers(outer: &Patterns, inner: &Patterns, case: Case) -> bool {
 /// a wildcard costs the product of the two lengths, with one that has none
 /// the length compared.
 fn covers_within(outer: &Patterns, inner: &Patterns, case: Case, budget: &CoverageBudget) -> bool {
+    // Matching a pattern with a wildcard against text costs up to the
+    // product of the lengths, and so does asking whether two patterns
+    // overlap when either has one.
+    let wild = |text: &str| text.contains(['*', '?']);
     let cost = |pattern: &str, value: &str| {
         let compared = value.len() as u64 + 1;
-        if pattern.contains(['*', '?']) {
+        if wild(pattern) {
             (pattern.len() as u64 + 1) * compared
         } else {
             compared
+        }
+    };
+    let overlap_cost = |a: &str, b: &str| {
+        if wild(a) || wild(b) {
+            (a.len() as u64 + 1) * (b.len() as u64 + 1)
+        } else {
+            a.len() as u64 + 1
         }
     };
     // Compared as the evaluator matches: actions in any ASCII case.
@@ -77,7 +88,8 @@ fn covers_within(outer: &Patterns, inner: &Patterns, case: Case, budget: &Covera
             let value = folded(value);
             outer.values.iter().all(|left_out| {
                 let left_out = folded(left_out);
-                budget.afford(cost(&left_out, &value)) && !patterns_overlap(&left_out, &value)
+                budget.afford(overlap_cost(&left_out, &value))
+                    && !patterns_overlap(&left_out, &value)
             })
         }),
         // Everything but a list covers everything but another when it
@@ -89,10 +101,11 @@ fn covers_within(outer: &Patterns, inner: &Patterns, case: Case, budget: &Covera
                 .iter()
                 .any(|pattern| listed_covers(pattern, &left_out))
         }),
-        (false, true) => outer
-            .values
-            .iter()
-            .any(|pattern| !pattern.is_empty() && pattern.bytes().all(|b| b == b'*')),
+        (false, true) => outer.values.iter().any(|pattern| {
+            budget.afford(pattern.len() as u64 + 1)
+                && !pattern.is_empty()
+                && pattern.bytes().all(|b| b == b'*')
+        }),
     }
 }
 
@@ -387,6 +400,36 @@ mod tests {
         // through a policy variable; `arn:aws:s3:::*` can reach `secret/`.
         assert!(covers(7, 8));
         assert!(!covers(7, 9));
+        // A `*` runs over colons: `arn:*:iam::*` reaches the S3 object
+        // `arn:aws:s3:::b/k:iam::z`, which everything but S3 leaves out.
+        let doc = document(serde_json::json!([
+            {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::*"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:*:iam::*"}
+        ]));
+        assert!(!statement_covers(
+            &doc.statements[0],
+            &doc.statements[1],
+            &budget
+        ));
+    }
+
+    #[test]
+    fn everything_but_a_list_is_compared_within_the_budget() {
+        // A literal left out against a long pattern: the overlap costs the
+        // product of the lengths, and is charged so.
+        let left_out = format!("s3:{}", "a".repeat(20_000));
+        let pattern = format!("s3:*{}b*", "a".repeat(10_000));
+        let doc = document(serde_json::json!([
+            {"Effect": "Allow", "NotAction": left_out, "Resource": "*"},
+            {"Effect": "Allow", "Action": pattern, "Resource": "*"}
+        ]));
+        let budget = CoverageBudget::new(1 << 20);
+        assert!(!statement_covers(
+            &doc.statements[0],
+            &doc.statements[1],
+            &budget
+        ));
+        assert!(budget.is_spent());
     }
 
     #[test]

@@ -46,7 +46,8 @@ static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext, String)>> =
     std::sync::LazyLock::new(|| probe("aws", PROBE_ACCOUNT));
 
 /// The (partition, account) pairs whose roles the policy's IAM resources
-/// may span, other than the one [`PROBE`] asks about, at most a few: a
+/// that may name a role span, other than the one [`PROBE`] asks about, at
+/// most a few: a
 /// policy written for one account grants "any role" as
 /// `arn:aws:iam::123456789012:role/*` (or `:*`) in that account, and one
 /// written for China or GovCloud as `arn:aws-cn:iam::*:role/*`. A pattern
@@ -63,11 +64,16 @@ fn named_scopes(policy: &PolicyRecord) -> Vec<(&str, &str)> {
         .filter_map(|s| s.resource.as_ref())
         .flat_map(|r| r.values.iter());
     for resource in resources {
-        let Some(["arn", partition, "iam", "", account, _]) = policy_core::arn::split(resource)
+        let Some(["arn", partition, "iam", "", account, rest]) = policy_core::arn::split(resource)
         else {
             continue;
         };
-        if partition.is_empty() || partition.contains(['*', '?', '$']) {
+        // Only what may name a role (`role/*`, `*`, `r*`): users' and
+        // policies' ARNs take none of the few probes.
+        if partition.is_empty()
+            || partition.contains(['*', '?', '$'])
+            || !policy_core::glob::patterns_overlap(rest, "role/*")
+        {
             continue;
         }
         // A literal account is asked about; any other (`*`, `1111*`) is
