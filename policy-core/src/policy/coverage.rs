@@ -84,14 +84,16 @@ fn covers_within(outer: &Patterns, inner: &Patterns, case: Case, budget: &Covera
                 .any(|pattern| listed_covers(pattern, &value))
         }),
         // Everything but `outer`'s list: no value of `inner` may reach it.
-        (true, false) => inner.values.iter().all(|value| {
-            let value = folded(value);
-            outer.values.iter().all(|left_out| {
-                let left_out = folded(left_out);
-                budget.afford(overlap_cost(&left_out, &value))
-                    && !patterns_overlap(&left_out, &value)
+        (true, false) => {
+            let left_out: Vec<String> = outer.values.iter().map(|l| folded(l)).collect();
+            inner.values.iter().all(|value| {
+                let value = folded(value);
+                left_out.iter().all(|left_out| {
+                    budget.afford(overlap_cost(left_out, &value))
+                        && !patterns_overlap(left_out, &value)
+                })
             })
-        }),
+        }
         // Everything but a list covers everything but another when it
         // leaves out less: each pattern it leaves out, `inner` does too.
         (true, true) => outer.values.iter().all(|left_out| {
