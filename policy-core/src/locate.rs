@@ -113,16 +113,6 @@ impl LocateIndex {
 /// out, as editors do.
 pub const BLANKED_BYTE_ORDER_MARK: &str = "\t\r\t";
 
-/// How many characters at `line_start` of `text` are a blanked byte order
-/// mark: the first line's first three, or none.
-fn blanked_mark_chars(text: &str, line_start: usize) -> usize {
-    if line_start == 0 && text.starts_with(BLANKED_BYTE_ORDER_MARK) {
-        BLANKED_BYTE_ORDER_MARK.len()
-    } else {
-        0
-    }
-}
-
 /// A line of a file as shown, without the blanked byte order mark that may
 /// start the first one.
 pub fn without_blanked_mark(line: &str) -> &str {
@@ -130,11 +120,13 @@ pub fn without_blanked_mark(line: &str) -> &str {
 }
 
 /// A column counted from a line's start, less a blanked byte order mark
-/// there; at least 1.
+/// there (the first line's first three characters); at least 1.
 fn past_the_mark(text: &str, line_start: usize, column: usize) -> usize {
-    column
-        .saturating_sub(blanked_mark_chars(text, line_start))
-        .max(1)
+    if line_start == 0 && text.starts_with(BLANKED_BYTE_ORDER_MARK) {
+        column.saturating_sub(BLANKED_BYTE_ORDER_MARK.len()).max(1)
+    } else {
+        column
+    }
 }
 
 /// The line and column of byte `offset` in `text`.
@@ -158,10 +150,11 @@ pub fn location_of_offset(text: &str, offset: usize) -> Location {
     }
 }
 
-/// The column, in characters as every location here counts them, of a
-/// column that serde_json counts in bytes (`byte_column`, 1-based; 0 stays
-/// 0) on `line` (1-based) of `text`.
-pub fn character_column(text: &str, line: usize, byte_column: usize) -> usize {
+/// The column, in characters as every location here counts them, where
+/// serde_json stopped reading `text` with `error`, whose own column counts
+/// bytes (1-based; 0 stays 0) on the line `error.line()`.
+pub fn json_error_column(text: &str, error: &serde_json::Error) -> usize {
+    let (line, byte_column) = (error.line(), error.column());
     if byte_column == 0 {
         return 0;
     }
@@ -177,12 +170,6 @@ pub fn character_column(text: &str, line: usize, byte_column: usize) -> usize {
         .count()
         + 1;
     past_the_mark(text, line_start, column)
-}
-
-/// The column, in characters, where serde_json stopped reading `text` with
-/// `error` (whose own column counts bytes), on the line `error.line()`.
-pub fn json_error_column(text: &str, error: &serde_json::Error) -> usize {
-    character_column(text, error.line(), error.column())
 }
 
 /// Where the element at `pointer` starts in the JSON `text`: for an object

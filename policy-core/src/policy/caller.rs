@@ -114,9 +114,7 @@ impl Condition {
                 true
             })
     }
-}
 
-impl Condition {
     /// Whether this condition leaves the resources a statement reaches as
     /// they are: it is about the caller ([`Condition::is_about_the_caller`])
     /// or about a property of the request that is not its resource (the

@@ -47,8 +47,7 @@ static PROBE: std::sync::LazyLock<Option<(Principal, RequestContext, String)>> =
 
 /// The (partition, account) pairs whose roles the policy's IAM resources
 /// that may name a role span, other than the one [`PROBE`] asks about, at
-/// most a few: a
-/// policy written for one account grants "any role" as
+/// most a few: a policy written for one account grants "any role" as
 /// `arn:aws:iam::123456789012:role/*` (or `:*`) in that account, and one
 /// written for China or GovCloud as `arn:aws-cn:iam::*:role/*`. A pattern
 /// in the partition (`arn:*:…`) also matches the `aws` one, which
